@@ -1,0 +1,1 @@
+//! OpenStack faults: cinder `Fault` JSON bodies and webob default error bodies.

@@ -1,0 +1,1 @@
+//! The paste.deploy-compatible loader: api-paste.ini → tower stack.
