@@ -1,1 +1,42 @@
-//! placeholder
+//! `openstack-config`: an oslo.config-compatible configuration library.
+//!
+//! Replaces Python's `oslo_config.cfg.CONF`: options are registered by code (name, type,
+//! default, help, flags), then `ConfigOpts::parse_args` reads the command line and the
+//! configuration files exactly as oslo.config does (its own INI grammar, `--config-file` /
+//! `--config-dir` in argv order, the default search path, `OS_<GROUP>__<NAME>` environment
+//! variables, deprecated names) so an operator's unchanged `cinder.conf` and command line
+//! behave the same. Values are kept raw and converted at read time with oslo's type rules
+//! and error texts; `$name` references are substituted. SIGHUP support comes from
+//! `mutate_config_files` / `reload_config_files`.
+
+mod cli;
+mod conf;
+mod deprecation;
+mod group;
+mod resolve;
+mod sources;
+#[cfg(test)]
+mod test_support;
+mod discovery;
+mod error;
+mod ini;
+mod interpolate;
+mod macros;
+mod namespace;
+mod opt;
+mod pyfmt;
+mod reload;
+mod report;
+mod sample;
+mod types;
+mod value;
+
+pub use conf::ConfigOpts;
+pub use group::OptGroup;
+pub use discovery::{find_config_dirs, find_config_files, search_dirs};
+pub use error::{ConfigError, Location};
+pub use ini::{parse_ini, IniEntry, IniError};
+pub use opt::{DeprecatedOpt, Opt, OptType};
+pub use reload::OptChange;
+pub use types::{convert_value, type_name, type_repr};
+pub use value::{FromValue, Value};

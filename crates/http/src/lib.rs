@@ -32,3 +32,28 @@ pub struct RequestIds {
     pub request_id: String,
     pub global_request_id: Option<String>,
 }
+
+/// WSGI `SCRIPT_NAME`: the mount prefix consumed so far by urlmap composites (and
+/// `X-Forwarded-Prefix`), as written in the request (percent-encoded). Absent means `""`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptName(pub String);
+
+/// WSGI `PATH_INFO` as left by the last urlmap composite (percent-encoded). A URI path
+/// cannot be empty, so after mounting `/v3` a request for `/v3` has URI path `/` and
+/// `PathInfo("")`; read it with [`path_info`]. Absent means the URI path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PathInfo(pub String);
+
+/// `SCRIPT_NAME` of a request.
+pub fn script_name<B>(req: &http::Request<B>) -> &str {
+    req.extensions()
+        .get::<ScriptName>()
+        .map_or("", |s| s.0.as_str())
+}
+
+/// `PATH_INFO` of a request: the urlmap remainder when mounted, else the URI path.
+pub fn path_info<B>(req: &http::Request<B>) -> &str {
+    req.extensions()
+        .get::<PathInfo>()
+        .map_or_else(|| req.uri().path(), |p| p.0.as_str())
+}

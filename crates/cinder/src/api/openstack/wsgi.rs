@@ -1,0 +1,34 @@
+//! Response helpers of cinder's `Resource` (`cinder/api/openstack/wsgi.py`): JSON bodies with
+//! the negotiated microversion echoed in `OpenStack-API-Version` and `Vary`, and the faults a
+//! bad microversion gets.
+
+use http::header::{CONTENT_TYPE, VARY};
+use http::{HeaderValue, StatusCode};
+use openstack_http::fault::{fault_response, to_python_json};
+use openstack_http::{Body, Response};
+
+use super::api_version_request::{ApiVersion, VersionError, API_VERSION_HEADER};
+
+/// A JSON response as a cinder `Resource` sends it.
+pub fn json_response(status: StatusCode, body: &serde_json::Value, version: ApiVersion) -> Response {
+    let mut resp = Response::new(Body::from(to_python_json(body)));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    with_version_headers(resp, version)
+}
+
+/// Adds `OpenStack-API-Version: volume X.Y` and `Vary: OpenStack-API-Version`.
+pub fn with_version_headers(mut resp: Response, version: ApiVersion) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("volume {version}")) {
+        resp.headers_mut().insert(API_VERSION_HEADER, v);
+    }
+    resp.headers_mut()
+        .append(VARY, HeaderValue::from_static(API_VERSION_HEADER));
+    resp
+}
+
+/// The fault a refused microversion gets (400 `badRequest` or 406 `computeFault`).
+pub fn version_fault(err: &VersionError) -> Response {
+    fault_response(err.status(), &err.to_string())
+}

@@ -1,0 +1,3 @@
+//! The Block Storage v3 API (`cinder/api/v3/`).
+
+pub mod router;

@@ -1,0 +1,9 @@
+//! `cinder-api`: the Block Storage API service. All the work is in `openstack_cinder::cmd::api`.
+
+fn main() {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    std::process::exit(openstack_cinder::cmd::api::main(&args));
+}

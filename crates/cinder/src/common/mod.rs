@@ -1,0 +1,3 @@
+//! Pieces shared by every cinder binary (`cinder/common/`).
+
+pub mod config;
