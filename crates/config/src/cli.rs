@@ -33,8 +33,15 @@ enum Action {
     ConfigDir,
     Help,
     Version,
-    Store { group: String, dest: String },
-    Const { group: String, dest: String, value: &'static str },
+    Store {
+        group: String,
+        dest: String,
+    },
+    Const {
+        group: String,
+        dest: String,
+        value: &'static str,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -74,7 +81,10 @@ fn group_prefixes(group: &str) -> Vec<String> {
     if group == "DEFAULT" {
         vec![String::new()]
     } else {
-        spellings(group).into_iter().map(|g| format!("{g}-")).collect()
+        spellings(group)
+            .into_iter()
+            .map(|g| format!("{g}-"))
+            .collect()
     }
 }
 
@@ -117,7 +127,13 @@ impl ArgParser {
                 .into(),
         ));
         let mut sorted: Vec<&CliSpec<'_>> = specs.iter().collect();
-        sorted.sort_by(|a, b| (a.group != "DEFAULT", a.group, &a.opt.name).cmp(&(b.group != "DEFAULT", b.group, &b.opt.name)));
+        sorted.sort_by(|a, b| {
+            (a.group != "DEFAULT", a.group, &a.opt.name).cmp(&(
+                b.group != "DEFAULT",
+                b.group,
+                &b.opt.name,
+            ))
+        });
         for spec in sorted {
             p.add_opt(spec);
         }
@@ -164,7 +180,9 @@ impl ArgParser {
                 (Some(n), _) => n.clone(),
                 (None, Some(_)) => opt.name.clone(),
             };
-            let prefixes = dgroup.as_deref().map_or_else(|| vec![String::new()], group_prefixes);
+            let prefixes = dgroup
+                .as_deref()
+                .map_or_else(|| vec![String::new()], group_prefixes);
             for prefix in prefixes {
                 for n in spellings(&dname) {
                     names.push(format!("--{prefix}{n}"));
@@ -195,16 +213,14 @@ impl ArgParser {
             );
             let short = opt.short.map(|c| format!("-{c}, ")).unwrap_or_default();
             self.help_rows.push((
-                opt.short.map_or_else(|| primary.clone(), |c| format!("-{c}")),
+                opt.short
+                    .map_or_else(|| primary.clone(), |c| format!("-{c}")),
                 format!("{short}{primary}"),
                 opt.help.clone(),
             ));
             let neg = neg_names.first().cloned().unwrap_or_default();
-            self.help_rows.push((
-                neg.clone(),
-                neg,
-                format!("The inverse of --{}", opt.name),
-            ));
+            self.help_rows
+                .push((neg.clone(), neg, format!("The inverse of --{}", opt.name)));
         } else {
             let mut texts = names.clone();
             if let Some(c) = opt.short {
@@ -331,10 +347,7 @@ impl ArgParser {
             }
         }
         if !unknown.is_empty() {
-            return Err(self.usage_error(&format!(
-                "unrecognized arguments: {}",
-                unknown.join(" ")
-            )));
+            return Err(self.usage_error(&format!("unrecognized arguments: {}", unknown.join(" "))));
         }
         Ok(events)
     }
@@ -357,9 +370,9 @@ impl ArgParser {
                         Some(next.clone())
                     }
                     _ => {
-                        return Err(self.usage_error(&format!(
-                            "argument {display}: expected one argument"
-                        )))
+                        return Err(
+                            self.usage_error(&format!("argument {display}: expected one argument"))
+                        )
                     }
                 },
             }
@@ -419,9 +432,16 @@ fn same_target(a: &Action, b: &Action) -> bool {
         | (Action::ConfigDir, Action::ConfigDir)
         | (Action::Help, Action::Help)
         | (Action::Version, Action::Version) => true,
-        (Action::Store { group: g1, dest: d1 }, Action::Store { group: g2, dest: d2 }) => {
-            g1 == g2 && d1 == d2
-        }
+        (
+            Action::Store {
+                group: g1,
+                dest: d1,
+            },
+            Action::Store {
+                group: g2,
+                dest: d2,
+            },
+        ) => g1 == g2 && d1 == d2,
         (
             Action::Const {
                 group: g1,
@@ -457,7 +477,10 @@ mod tests {
             ("DEFAULT".into(), Opt::bool().named("debug").short('d')),
             (
                 "DEFAULT".into(),
-                Opt::str().named("log_file").deprecated_name("logfile").cli(),
+                Opt::str()
+                    .named("log_file")
+                    .deprecated_name("logfile")
+                    .cli(),
             ),
             ("DEFAULT".into(), Opt::int().named("workers").cli()),
             ("DEFAULT".into(), Opt::multi_str().named("ext").cli()),
@@ -468,10 +491,7 @@ mod tests {
 
     fn parse(v: &[&str]) -> Result<Vec<CliEvent>, ConfigError> {
         let o = opts();
-        let specs: Vec<CliSpec<'_>> = o
-            .iter()
-            .map(|(g, opt)| CliSpec { group: g, opt })
-            .collect();
+        let specs: Vec<CliSpec<'_>> = o.iter().map(|(g, opt)| CliSpec { group: g, opt }).collect();
         ArgParser::new("cinder-api", "1.0", &specs).parse(&args(v))
     }
 
@@ -499,8 +519,16 @@ mod tests {
     #[test]
     fn values_bools_short_and_deprecated_names() {
         assert_eq!(
-            parse(&["--workers", "4", "--log_file=/x", "--logfile", "/y", "-d", "--nodebug"])
-                .expect("ok"),
+            parse(&[
+                "--workers",
+                "4",
+                "--log_file=/x",
+                "--logfile",
+                "/y",
+                "-d",
+                "--nodebug"
+            ])
+            .expect("ok"),
             vec![
                 set("DEFAULT", "workers", "4", "--workers"),
                 set("DEFAULT", "log_file", "/x", "--log-file"),
@@ -514,8 +542,14 @@ mod tests {
     #[test]
     fn grouped_options_and_negative_numbers() {
         assert_eq!(
-            parse(&["--backend-backend-host", "h", "--backend-nouse-x", "--workers", "-3"])
-                .expect("ok"),
+            parse(&[
+                "--backend-backend-host",
+                "h",
+                "--backend-nouse-x",
+                "--workers",
+                "-3"
+            ])
+            .expect("ok"),
             vec![
                 set("backend", "backend_host", "h", "--backend-backend-host"),
                 set("backend", "use_x", "false", "--backend-nouse-x"),
@@ -531,7 +565,11 @@ mod tests {
             vec![set("DEFAULT", "workers", "2", "--workers")]
         );
         let e = parse(&["--conf", "x"]).expect_err("ambiguous");
-        assert!(e.to_string().contains("ambiguous option: --conf could match"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("ambiguous option: --conf could match"),
+            "{e}"
+        );
         assert_eq!(e.exit_code(), 2);
     }
 
@@ -572,11 +610,37 @@ mod tests {
     #[test]
     fn usage_errors() {
         let e = parse(&["--workers"]).expect_err("missing value");
-        assert!(e.to_string().ends_with("error: argument --workers: expected one argument"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("error: argument --workers: expected one argument"),
+            "{e}"
+        );
         let e = parse(&["--debug=yes"]).expect_err("explicit");
-        assert!(e.to_string().ends_with("argument --debug: ignored explicit argument 'yes'"), "{e}");
+        assert!(
+            e.to_string()
+                .ends_with("argument --debug: ignored explicit argument 'yes'"),
+            "{e}"
+        );
         let e = parse(&["--workers", "--debug"]).expect_err("flag as value");
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn odd_arguments_never_panic() {
+        for a in [
+            &["-"][..],
+            &["---x"],
+            &["--="],
+            &["--=x"],
+            &["-é"],
+            &["-dé"],
+            &["--workers=", "--ext"],
+            &["-"],
+            &["--", "--debug"],
+            &["-d="],
+        ] {
+            let _ = parse(a);
+        }
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub(crate) struct GroupOpts {
 }
 
 /// The configuration of one service process (oslo.config's `CONF`). Cheap to clone;
-/// launchers keep a copy per process.
-#[derive(Debug, Clone)]
+/// launchers keep a copy per process. `Debug` shows no values (they may be secrets).
+#[derive(Clone)]
 pub struct ConfigOpts {
     pub(crate) project: String,
     pub(crate) prog: String,
@@ -53,6 +53,19 @@ pub struct ConfigOpts {
     pub(crate) default_config_files: Option<Vec<PathBuf>>,
     pub(crate) default_config_dirs: Option<Vec<PathBuf>>,
     pub(crate) ignored_changes: Vec<OptChange>,
+}
+
+impl std::fmt::Debug for ConfigOpts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigOpts")
+            .field("project", &self.project)
+            .field("prog", &self.prog)
+            .field("version", &self.version)
+            .field("groups", &self.groups().len())
+            .field("config_files", &self.namespace.config_files)
+            .field("parsed", &self.parsed)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ConfigOpts {
@@ -88,7 +101,19 @@ impl ConfigOpts {
         let group = if group.is_empty() { "DEFAULT" } else { group };
         for opt in &opts {
             check_opt(group, opt)?;
-            if opt.cli && self.parsed {
+            // Re-registering an equal option is a no-op, even for CLI options after parsing.
+            let existing = self
+                .opts(group)
+                .and_then(|o| o.iter().find(|e| e.name == opt.name));
+            if existing.is_some_and(|e| e != opt)
+                || opts.iter().any(|o| o.name == opt.name && o != opt)
+            {
+                return Err(ConfigError::DuplicateOpt {
+                    name: opt.name.clone(),
+                });
+            }
+            let already = existing.is_some();
+            if opt.cli && self.parsed && !already {
                 return Err(ConfigError::ArgsAlreadyParsed {
                     detail: format!("cannot register CLI option {}", opt.name),
                 });
@@ -104,12 +129,10 @@ impl ConfigOpts {
                 self.groups.len() - 1
             }
         };
+        let entry = &mut self.groups[idx];
         for opt in opts {
-            let entry = &mut self.groups[idx];
-            match entry.opts.iter().find(|o| o.name == opt.name) {
-                Some(existing) if *existing == opt => {}
-                Some(_) => return Err(ConfigError::DuplicateOpt { name: opt.name }),
-                None => entry.opts.push(opt),
+            if !entry.opts.iter().any(|o| o.name == opt.name) {
+                entry.opts.push(opt);
             }
         }
         Ok(())
@@ -237,7 +260,11 @@ impl ConfigOpts {
 
     /// Every file actually parsed (files, directory members, defaults), in parse order.
     pub fn parsed_files(&self) -> Vec<PathBuf> {
-        self.namespace.files.iter().map(|f| f.path.clone()).collect()
+        self.namespace
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .collect()
     }
 
     /// The argv given to `parse_args`.
@@ -318,7 +345,11 @@ impl ConfigOpts {
 
     /// The option for (group, name), following a deprecated (group, name) to the current
     /// option as oslo's `_get_opt_info` does. Returns the option's real group.
-    pub(crate) fn find_opt<'a>(&'a self, group: &str, name: &str) -> Result<(&'a str, &'a Opt), ConfigError> {
+    pub(crate) fn find_opt<'a>(
+        &'a self,
+        group: &str,
+        name: &str,
+    ) -> Result<(&'a str, &'a Opt), ConfigError> {
         let Some(g) = self.groups.iter().find(|g| g.name == group) else {
             return Err(ConfigError::NoSuchGroup {
                 group: group.to_string(),
@@ -431,4 +462,186 @@ fn check_default(group: &str, opt: &Opt, raw: &str) -> Result<(), ConfigError> {
             value: raw.to_string(),
             reason,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ConfigError;
+    use crate::opt::Opt;
+    use crate::test_support::{argv, conf, p, Files};
+    use crate::value::Value;
+
+    #[test]
+    fn registering_equal_options_twice_is_fine_different_is_duplicate() {
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::int().named("w").default("1")])
+            .expect("register");
+        c.register_opts("DEFAULT", vec![Opt::int().named("w").default("1")])
+            .expect("same again");
+        assert_eq!(
+            c.register_opts("DEFAULT", vec![Opt::int().named("w").default("2")]),
+            Err(ConfigError::DuplicateOpt { name: "w".into() })
+        );
+        assert_eq!(
+            ConfigError::DuplicateOpt { name: "w".into() }.to_string(),
+            "duplicate option: w"
+        );
+        // The same name in another group is another option.
+        c.register_opts("grp", vec![Opt::str().named("w")])
+            .expect("other group");
+        assert_eq!(c.groups(), vec!["DEFAULT", "grp"]);
+        assert!(c.is_registered("grp", "w"));
+        assert!(!c.is_registered("grp", "x"));
+    }
+
+    #[test]
+    fn invalid_definitions_are_rejected_at_registration() {
+        let mut c = conf();
+        assert_eq!(
+            c.register_opts("DEFAULT", vec![Opt::int().named("w").default("many")])
+                .expect_err("bad default")
+                .to_string(),
+            "Default value for option w in group [DEFAULT] is not valid: invalid literal for int() with base 10: 'many'"
+        );
+        // A default holding a reference is only checked when read.
+        c.register_opts("DEFAULT", vec![Opt::int().named("r").default("$w")])
+            .expect("reference default");
+        assert!(matches!(
+            c.register_opts("DEFAULT", vec![Opt::int().named("m").min(5).max(1)]),
+            Err(ConfigError::InvalidOpt { .. })
+        ));
+        assert!(matches!(
+            c.register_opts("DEFAULT", vec![Opt::str()]),
+            Err(ConfigError::InvalidOpt { .. })
+        ));
+        assert!(matches!(
+            c.register_opts("DEFAULT", vec![Opt::port().named("p").max(70000)]),
+            Err(ConfigError::InvalidOpt { .. })
+        ));
+    }
+
+    #[test]
+    fn cli_options_cannot_be_added_after_parsing() {
+        let mut c = conf();
+        c.parse_args(&[]).expect("parse");
+        assert!(matches!(
+            c.register_opts("DEFAULT", vec![Opt::bool().named("x").cli()]),
+            Err(ConfigError::ArgsAlreadyParsed { .. })
+        ));
+        c.register_opts("DEFAULT", vec![Opt::bool().named("y")])
+            .expect("non-CLI options may come later");
+        let mut d = conf();
+        d.register_opts("DEFAULT", vec![Opt::bool().named("x").cli()])
+            .expect("register");
+        d.parse_args(&[]).expect("parse");
+        d.register_opts("DEFAULT", vec![Opt::bool().named("x").cli()])
+            .expect("an equal CLI option again is a no-op");
+    }
+
+    #[test]
+    fn validate_reads_every_option_and_checks_required() {
+        let files = Files::new();
+        let f = files.write("c.conf", "[grp]\nflag = maybe\n");
+        let mut c = conf();
+        c.register_opts("grp", vec![Opt::bool().named("flag")])
+            .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        assert_eq!(
+            c.validate().expect_err("bad bool").to_string(),
+            format!(
+                "Value for option flag in group [grp] from {} is not valid: Unexpected boolean value 'maybe'",
+                f.display()
+            )
+        );
+        let mut ok = conf();
+        ok.register_opts("grp", vec![Opt::bool().named("flag").default("true")])
+            .expect("register");
+        ok.parse_args(&[]).expect("parse");
+        assert_eq!(ok.validate(), Ok(()));
+        ok.register_opts("grp", vec![Opt::str().named("needed").required()])
+            .expect("register");
+        assert!(matches!(ok.validate(), Err(ConfigError::Required { .. })));
+    }
+
+    #[test]
+    fn find_file_searches_cli_dirs_then_config_file_dirs_last_first() {
+        let files = Files::new();
+        let a = files.write("a/a.conf", "");
+        let b = files.write("b/b.conf", "");
+        files.write("d/x.conf", "");
+        files.write("a/policy.yaml", "");
+        files.write("b/policy.yaml", "");
+        files.write("a/only-a.ini", "");
+        let mut c = conf();
+        assert_eq!(c.find_file("policy.yaml"), None, "before parse");
+        c.parse_args(&argv(&["--config-file", &p(&a), "--config-file", &p(&b)]))
+            .expect("parse");
+        assert_eq!(
+            c.find_file("policy.yaml"),
+            Some(files.path("b/policy.yaml"))
+        );
+        assert_eq!(c.find_file("only-a.ini"), Some(files.path("a/only-a.ini")));
+        assert_eq!(c.find_file("absent-file-xyz.ini"), None);
+        files.write("d/policy.yaml", "");
+        c.parse_args(&argv(&[
+            "--config-file",
+            &p(&a),
+            "--config-file",
+            &p(&b),
+            "--config-dir",
+            &p(&files.path("d")),
+        ]))
+        .expect("parse");
+        assert_eq!(
+            c.find_file("policy.yaml"),
+            Some(files.path("d/policy.yaml"))
+        );
+        assert_eq!(
+            c.find_file("/etc/passwd"),
+            None,
+            "absolute names are not searched"
+        );
+    }
+
+    #[test]
+    fn config_opts_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<crate::ConfigOpts>();
+    }
+
+    #[test]
+    fn debug_output_shows_no_values() {
+        let files = Files::new();
+        let f = files.write(
+            "c.conf",
+            "[database]\nconnection = mysql://u:hunter2@db/x\n",
+        );
+        let mut c = conf();
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("cinder"), "{shown}");
+    }
+
+    #[test]
+    fn accessors() {
+        let c = crate::ConfigOpts::new("cinder", "cinder-api.py", "22.0.0");
+        assert_eq!(c.project(), "cinder");
+        assert_eq!(c.prog(), "cinder-api");
+        assert_eq!(c.version(), "22.0.0");
+        assert!(c.config_files().is_empty());
+        assert_eq!(
+            c.get("nope", "x"),
+            Err(ConfigError::NoSuchGroup {
+                group: "nope".into()
+            })
+        );
+        assert!(matches!(
+            c.get("DEFAULT", "x"),
+            Err(ConfigError::NoSuchOpt { .. })
+        ));
+        let _: Value = Value::None;
+    }
 }

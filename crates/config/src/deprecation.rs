@@ -42,5 +42,62 @@ impl ConfigOpts {
         }
         out
     }
+}
 
+#[cfg(test)]
+mod tests {
+    use crate::opt::Opt;
+    use crate::test_support::{argv, conf, p, Files};
+
+    #[test]
+    fn lists_deprecated_names_and_removals_in_upstream_words() {
+        let files = Files::new();
+        let f = files.write(
+            "c.conf",
+            "[DEFAULT]\nlogfile = /x\ngone = 1\n[OLDGRP]\nval = 2\n",
+        );
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![
+                Opt::str().named("log_file").deprecated_name("logfile"),
+                Opt::str()
+                    .named("gone")
+                    .deprecated_for_removal()
+                    .deprecated_reason("no longer used"),
+                Opt::str().named("unset").deprecated_for_removal(),
+            ],
+        )
+        .expect("register");
+        c.register_opts(
+            "grp",
+            vec![Opt::str().named("val").deprecated_group("oldgrp")],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        assert_eq!(
+            c.deprecation_warnings(),
+            vec![
+                "Option \"logfile\" from group \"DEFAULT\" is deprecated. Use option \"log_file\" from group \"DEFAULT\".".to_string(),
+                "Option \"gone\" from group \"DEFAULT\" is deprecated for removal (no longer used).  Its value may be silently ignored in the future.".to_string(),
+                "Option \"val\" from group \"oldgrp\" is deprecated. Use option \"val\" from group \"grp\".".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_to_say_when_current_names_are_used() {
+        let files = Files::new();
+        let f = files.write("c.conf", "[DEFAULT]\nlog_file = /x\n");
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![Opt::str().named("log_file").deprecated_name("logfile")],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        assert!(c.deprecation_warnings().is_empty());
+    }
 }

@@ -78,11 +78,15 @@ pub fn search_dirs(dirs: &[PathBuf], name: &str) -> Option<PathBuf> {
 }
 
 fn find_with_extension(project: &str, prog: &str, extension: &str) -> Vec<PathBuf> {
-    let dirs = config_dirs(project);
+    find_in(&config_dirs(project), project, prog, extension)
+}
+
+/// `<project><ext>` then `<prog><ext>`, each from the first of `dirs` that has it.
+fn find_in(dirs: &[PathBuf], project: &str, prog: &str, extension: &str) -> Vec<PathBuf> {
     [project, prog]
         .iter()
         .filter(|p| !p.is_empty())
-        .filter_map(|p| search_dirs(&dirs, &format!("{p}{extension}")))
+        .filter_map(|p| search_dirs(dirs, &format!("{p}{extension}")))
         .collect()
 }
 
@@ -151,6 +155,29 @@ mod tests {
         std::fs::write(a.path().join("x.ini"), "").expect("write");
         assert_eq!(search_dirs(&dirs, "x.ini"), Some(a.path().join("x.ini")));
         assert_eq!(search_dirs(&dirs, "y.ini"), None);
+    }
+
+    #[test]
+    fn default_files_take_project_then_prog_each_from_its_first_directory() {
+        let home = tempfile::tempdir().expect("tmp");
+        let etc = tempfile::tempdir().expect("tmp");
+        let dirs = vec![home.path().to_path_buf(), etc.path().to_path_buf()];
+        assert!(find_in(&dirs, "cinder", "cinder-api", ".conf").is_empty());
+        std::fs::write(etc.path().join("cinder.conf"), "").expect("write");
+        std::fs::write(etc.path().join("cinder-api.conf"), "").expect("write");
+        std::fs::write(home.path().join("cinder-api.conf"), "").expect("write");
+        assert_eq!(
+            find_in(&dirs, "cinder", "cinder-api", ".conf"),
+            vec![
+                etc.path().join("cinder.conf"),
+                home.path().join("cinder-api.conf")
+            ]
+        );
+        std::fs::create_dir(etc.path().join("cinder.conf.d")).expect("mkdir");
+        assert_eq!(
+            find_in(&dirs, "cinder", "cinder-api", ".conf.d"),
+            vec![etc.path().join("cinder.conf.d")]
+        );
     }
 
     #[test]

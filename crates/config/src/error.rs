@@ -202,6 +202,12 @@ mod tests {
     }
 
     #[test]
+    fn stays_small_enough_for_result_large_err() {
+        // Every crate returning Result<_, ConfigError> would trip clippy otherwise.
+        assert!(std::mem::size_of::<ConfigError>() <= 128);
+    }
+
+    #[test]
     fn file_lists_are_comma_joined() {
         let e = ConfigError::FilesNotFound {
             files: vec!["/a.conf".into(), "/b.conf".into()],

@@ -187,7 +187,10 @@ mod tests {
         // An indented comment is part of the value; a blank line ends it.
         assert_eq!(
             kv("[DEFAULT]\na = 1\n  # not a comment\n\n  \nb = 2\n"),
-            vec![t("DEFAULT", "a", "1\n# not a comment"), t("DEFAULT", "b", "2")]
+            vec![
+                t("DEFAULT", "a", "1\n# not a comment"),
+                t("DEFAULT", "b", "2")
+            ]
         );
     }
 
@@ -219,11 +222,17 @@ mod tests {
     #[test]
     fn errors_carry_oslo_messages_and_lines() {
         let e = err("[DEFAULT]\nnovalue\n");
-        assert_eq!((e.line, e.message, e.text.as_str()), (2, "No ':' or '=' found in assignment", "novalue"));
+        assert_eq!(
+            (e.line, e.message, e.text.as_str()),
+            (2, "No ':' or '=' found in assignment", "novalue")
+        );
         let e = err("[DEFAULT]\n = 1\n");
         assert_eq!(e.message, "Unexpected continuation line");
         let e = err("[DEFAULT]\n= 1\n");
-        assert_eq!((e.line, e.message, e.text.as_str()), (2, "Key cannot be empty", "= 1"));
+        assert_eq!(
+            (e.line, e.message, e.text.as_str()),
+            (2, "Key cannot be empty", "= 1")
+        );
         let e = err("  x = 1\n");
         assert_eq!((e.line, e.message), (1, "Unexpected continuation line"));
         let e = err("[DEFAULT\n");
@@ -231,16 +240,41 @@ mod tests {
         let e = err("[]\n");
         assert_eq!(e.message, "Empty section name");
         let e = err("a = 1\n[DEFAULT]\n");
-        assert_eq!((e.line, e.message, e.text.as_str()), (2, "Section must be started before assignment", ""));
+        assert_eq!(
+            (e.line, e.message, e.text.as_str()),
+            (2, "Section must be started before assignment", "")
+        );
         let e = err("a = 1");
-        assert_eq!((e.line, e.message), (1, "Section must be started before assignment"));
+        assert_eq!(
+            (e.line, e.message),
+            (1, "Section must be started before assignment")
+        );
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for text in [
+            "[",
+            "]",
+            "[é]",
+            "é",
+            "=",
+            ":",
+            "[x]\n\"",
+            "[x]\n'",
+            "[x]\nk=\"\u{e9}",
+            "\u{feff}[DEFAULT]\n",
+            "[x]\n\t",
+            "\t",
+            "[x]\nk:\n \n  v",
+            "\r\r\n",
+        ] {
+            let _ = parse_ini(text);
+        }
     }
 
     #[test]
     fn crlf_and_trailing_whitespace() {
-        assert_eq!(
-            kv("[DEFAULT]\r\na = 1  \r\n"),
-            vec![t("DEFAULT", "a", "1")]
-        );
+        assert_eq!(kv("[DEFAULT]\r\na = 1  \r\n"), vec![t("DEFAULT", "a", "1")]);
     }
 }

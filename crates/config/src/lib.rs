@@ -12,13 +12,9 @@
 mod cli;
 mod conf;
 mod deprecation;
-mod group;
-mod resolve;
-mod sources;
-#[cfg(test)]
-mod test_support;
 mod discovery;
 mod error;
+mod group;
 mod ini;
 mod interpolate;
 mod macros;
@@ -27,14 +23,18 @@ mod opt;
 mod pyfmt;
 mod reload;
 mod report;
+mod resolve;
 mod sample;
+mod sources;
+#[cfg(test)]
+mod test_support;
 mod types;
 mod value;
 
 pub use conf::ConfigOpts;
-pub use group::OptGroup;
 pub use discovery::{find_config_dirs, find_config_files, search_dirs};
 pub use error::{ConfigError, Location};
+pub use group::OptGroup;
 pub use ini::{parse_ini, IniEntry, IniError};
 pub use opt::{DeprecatedOpt, Opt, OptType};
 pub use reload::OptChange;

@@ -67,3 +67,73 @@ macro_rules! options {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{argv, conf, p, Files};
+    use crate::{ConfigError, Opt, OptGroup};
+
+    crate::options! {
+        /// A backend section of cinder.conf.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct BackendOpts in "backend_defaults" {
+            /// Name reported to the scheduler.
+            volume_backend_name: Option<String> = Opt::str().help("Backend name."),
+            volume_driver: String = Opt::str().default("cinder.volume.drivers.lvm.LVMVolumeDriver"),
+            reserved_percentage: i64 = Opt::int().default("0").min(0).max(100),
+            iscsi_port: u16 = Opt::port().default("3260"),
+        }
+    }
+
+    #[test]
+    fn opts_are_named_after_fields() {
+        let names: Vec<String> = BackendOpts::opts()
+            .iter()
+            .map(|o| o.name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "volume_backend_name",
+                "volume_driver",
+                "reserved_percentage",
+                "iscsi_port"
+            ]
+        );
+        assert_eq!(BackendOpts::GROUP, "backend_defaults");
+    }
+
+    #[test]
+    fn load_and_load_in_dynamic_groups() {
+        let files = Files::new();
+        let f = files.write(
+            "cinder.conf",
+            "[lvm1]\nvolume_backend_name = LVM\nreserved_percentage = 5\n[lvm2]\nreserved_percentage = 500\n",
+        );
+        let mut c = conf();
+        c.register::<BackendOpts>().expect("register");
+        c.register_in::<BackendOpts>("lvm1").expect("register lvm1");
+        c.register_in::<BackendOpts>("lvm2").expect("register lvm2");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        let defaults: BackendOpts = c.load().expect("defaults");
+        assert_eq!(
+            defaults,
+            BackendOpts {
+                volume_backend_name: None,
+                volume_driver: "cinder.volume.drivers.lvm.LVMVolumeDriver".into(),
+                reserved_percentage: 0,
+                iscsi_port: 3260,
+            }
+        );
+        let lvm1: BackendOpts = c.load_in("lvm1").expect("lvm1");
+        assert_eq!(lvm1.volume_backend_name.as_deref(), Some("LVM"));
+        assert_eq!(lvm1.reserved_percentage, 5);
+        let e: ConfigError = c.load_in::<BackendOpts>("lvm2").expect_err("out of range");
+        assert!(
+            e.to_string()
+                .contains("Should be less than or equal to 100 (value '500')"),
+            "{e}"
+        );
+    }
+}

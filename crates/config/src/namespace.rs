@@ -39,9 +39,7 @@ pub(crate) fn read_config_file(path: &Path) -> Result<FileRead, ConfigError> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(FileRead::NotFound),
-        Err(e) if e.kind() == ErrorKind::PermissionDenied => {
-            return Ok(FileRead::PermissionDenied)
-        }
+        Err(e) if e.kind() == ErrorKind::PermissionDenied => return Ok(FileRead::PermissionDenied),
         Err(e) => {
             return Err(ConfigError::Io {
                 path: path.to_path_buf(),

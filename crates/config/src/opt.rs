@@ -286,7 +286,7 @@ impl Opt {
     pub fn kind(&self) -> &OptType {
         &self.kind
     }
-    /// The raw default: one string, or for multi-valued options their last... see `default_values`.
+    /// The raw default (the last one for multi-valued options; see `default_values`).
     pub fn default_raw(&self) -> Option<&str> {
         self.default
             .as_ref()

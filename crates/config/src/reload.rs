@@ -37,7 +37,10 @@ impl fmt::Display for OptChange {
 impl OptChange {
     /// oslo's warning for a changed option that is not mutable.
     pub fn ignored_message(&self) -> String {
-        format!("Ignoring change to immutable option {}.{}", self.group, self.name)
+        format!(
+            "Ignoring change to immutable option {}.{}",
+            self.group, self.name
+        )
     }
 }
 
@@ -101,5 +104,116 @@ impl ConfigOpts {
         self.mutable_ns = None;
         self.ignored_changes.clear();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OptChange;
+    use crate::conf::ConfigOpts;
+    use crate::error::ConfigError;
+    use crate::opt::Opt;
+    use crate::test_support::{argv, conf, p, Files};
+    use crate::value::Value;
+
+    fn setup(files: &Files, content: &str) -> (ConfigOpts, std::path::PathBuf) {
+        let f = files.write("c.conf", content);
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![
+                Opt::int().named("mut").mutable(),
+                Opt::int().named("imm"),
+                Opt::bool().named("debug").short('d').mutable(),
+            ],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        (c, f)
+    }
+
+    #[test]
+    fn mutate_changes_only_mutable_options() {
+        let files = Files::new();
+        let (mut c, f) = setup(&files, "[DEFAULT]\nmut = 5\nimm = 5\n");
+        std::fs::write(&f, "[DEFAULT]\nmut = 7\nimm = 7\n").expect("rewrite");
+        let changes = c.mutate_config_files().expect("mutate");
+        assert_eq!(
+            changes,
+            vec![OptChange {
+                group: "DEFAULT".into(),
+                name: "mut".into(),
+                old: Some("5".into()),
+                new: Some("7".into()),
+            }]
+        );
+        assert_eq!(
+            changes[0].to_string(),
+            "Option DEFAULT.mut changed from [5] to [7]"
+        );
+        assert_eq!(c.get("DEFAULT", "mut"), Ok(Value::Int(7)));
+        assert_eq!(c.get("DEFAULT", "imm"), Ok(Value::Int(5)));
+        let ignored = c.ignored_immutable_changes();
+        assert_eq!(ignored.len(), 1);
+        assert_eq!(
+            ignored[0].ignored_message(),
+            "Ignoring change to immutable option DEFAULT.imm"
+        );
+        // A second mutate compares against the mutated state.
+        std::fs::write(&f, "[DEFAULT]\nmut = 7\nimm = 8\ndebug = true\n").expect("rewrite");
+        let changes = c.mutate_config_files().expect("mutate");
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].name, "debug");
+        assert_eq!(changes[0].old, None);
+        assert_eq!(
+            changes[0].to_string(),
+            "Option DEFAULT.debug changed from [None] to [true]"
+        );
+        assert_eq!(c.get("DEFAULT", "debug"), Ok(Value::Bool(true)));
+        assert_eq!(c.get("DEFAULT", "imm"), Ok(Value::Int(5)));
+    }
+
+    #[test]
+    fn mutate_keeps_old_state_on_parse_error() {
+        let files = Files::new();
+        let (mut c, f) = setup(&files, "[DEFAULT]\nmut = 5\n");
+        std::fs::write(&f, "[DEFAULT]\nmut = 6\nbroken line\n").expect("rewrite");
+        let e = c.mutate_config_files().expect_err("parse error");
+        assert!(matches!(e, ConfigError::Parse { line: 3, .. }), "{e}");
+        assert_eq!(c.get("DEFAULT", "mut"), Ok(Value::Int(5)));
+    }
+
+    #[test]
+    fn reload_replaces_all_file_values_and_keeps_cli() {
+        let files = Files::new();
+        let f = files.write("c.conf", "[DEFAULT]\nimm = 1\ndebug = false\n");
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![Opt::int().named("imm"), Opt::bool().named("debug").cli()],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f), "--debug"]))
+            .expect("parse");
+        std::fs::write(&f, "[DEFAULT]\nimm = 2\ndebug = false\n").expect("rewrite");
+        c.reload_config_files().expect("reload");
+        assert_eq!(c.get("DEFAULT", "imm"), Ok(Value::Int(2)));
+        assert_eq!(c.get("DEFAULT", "debug"), Ok(Value::Bool(true)));
+        std::fs::remove_file(&f).expect("remove");
+        let e = c.reload_config_files().expect_err("missing");
+        assert!(matches!(e, ConfigError::FilesNotFound { .. }));
+        assert_eq!(c.get("DEFAULT", "imm"), Ok(Value::Int(2)));
+    }
+
+    #[test]
+    fn clones_are_independent() {
+        let files = Files::new();
+        let (mut c, f) = setup(&files, "[DEFAULT]\nmut = 5\n");
+        let copy = c.clone();
+        std::fs::write(&f, "[DEFAULT]\nmut = 9\n").expect("rewrite");
+        c.mutate_config_files().expect("mutate");
+        assert_eq!(c.get("DEFAULT", "mut"), Ok(Value::Int(9)));
+        assert_eq!(copy.get("DEFAULT", "mut"), Ok(Value::Int(5)));
     }
 }

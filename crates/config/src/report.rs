@@ -16,11 +16,11 @@ impl ConfigOpts {
             format!("config files: {}", repr_list(&paths(self.config_files()))),
             "=".repeat(80),
         ];
-        let config_dir = self
-            .namespace
-            .cli_config_dirs
-            .last()
-            .map_or_else(|| "None".to_string(), |d| d.display().to_string());
+        // oslo's `config_dir`: the last `--config-dir`, else the default directories.
+        let config_dir = self.namespace.cli_config_dirs.last().map_or_else(
+            || repr_list(&paths(self.config_dirs())),
+            |d| d.display().to_string(),
+        );
         let mut default_rows: Vec<(String, String)> = vec![
             ("config_dir".to_string(), config_dir),
             (
@@ -71,4 +71,59 @@ impl ConfigOpts {
 
 fn paths(p: &[std::path::PathBuf]) -> Vec<String> {
     p.iter().map(|p| p.display().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::opt::Opt;
+    use crate::test_support::{argv, conf, p, Files};
+
+    #[test]
+    fn dump_matches_oslo_layout_and_hides_secrets() {
+        let files = Files::new();
+        let f = files.write(
+            "c.conf",
+            "[DEFAULT]\nhost = node1\n[database]\nconnection = mysql://u:pw@db/cinder\n",
+        );
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![
+                Opt::str().named("host"),
+                Opt::bool().named("debug").default("false"),
+                Opt::list().named("enabled_backends"),
+            ],
+        )
+        .expect("register");
+        c.register_opts(
+            "database",
+            vec![
+                Opt::str().named("connection").secret(),
+                Opt::int().named("max_retries").default("10"),
+            ],
+        )
+        .expect("register");
+        let args = argv(&["--config-file", &p(&f)]);
+        c.parse_args(&args).expect("parse");
+        let lines = c.log_opt_values();
+        let star = "*".repeat(80);
+        let fname = f.display().to_string();
+        let expected = vec![
+            star.clone(),
+            "Configuration options gathered from:".to_string(),
+            format!("command line args: ['--config-file', '{fname}']"),
+            format!("config files: ['{fname}']"),
+            "=".repeat(80),
+            format!("{:<30} = []", "config_dir"),
+            format!("{:<30} = ['{fname}']", "config_file"),
+            format!("{:<30} = []", "config_source"),
+            format!("{:<30} = False", "debug"),
+            format!("{:<30} = None", "enabled_backends"),
+            format!("{:<30} = node1", "host"),
+            format!("{:<30} = ****", "database.connection"),
+            format!("{:<30} = 10", "database.max_retries"),
+            star,
+        ];
+        assert_eq!(lines, expected);
+    }
 }

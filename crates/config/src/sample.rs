@@ -175,3 +175,103 @@ fn sample_defaults(opt: &Opt) -> Vec<String> {
     };
     vec![shown]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_help;
+    use crate::opt::Opt;
+    use crate::test_support::conf;
+
+    #[test]
+    fn help_wraps_at_70_columns() {
+        let text = "word ".repeat(30);
+        let wrapped = wrap_help(text.trim());
+        assert!(wrapped
+            .lines()
+            .all(|l| l.len() <= 70 && l.starts_with("# ")));
+        assert_eq!(wrapped.lines().count(), 3);
+        assert_eq!(wrap_help("a\n\nb"), "# a\n#\n# b\n");
+    }
+
+    #[test]
+    fn sample_lists_every_option_default_group_first() {
+        let mut c = conf();
+        c.register_opts("zeta", vec![Opt::str().named("z").help("Last group.")])
+            .expect("register");
+        c.register_opts(
+            "DEFAULT",
+            vec![
+                Opt::port()
+                    .named("osapi_volume_listen_port")
+                    .default("8776")
+                    .help("Port on which OpenStack Volume API listens."),
+                Opt::bool()
+                    .named("debug")
+                    .default("False")
+                    .mutable()
+                    .help("If set to true, the logging level will be set to DEBUG instead of the default INFO level."),
+                Opt::str()
+                    .named("auth_strategy")
+                    .default("keystone")
+                    .choices(&["noauth", "keystone"])
+                    .help("The strategy to use for auth."),
+                Opt::list().named("enabled_backends").help("A list of backend names."),
+                Opt::multi_str()
+                    .named("osapi_volume_extension")
+                    .defaults(&["cinder.api.contrib.standard_extensions"])
+                    .help("osapi volume extension to load"),
+                Opt::str()
+                    .named("log_file")
+                    .deprecated_name("logfile")
+                    .help("Log file."),
+            ],
+        )
+        .expect("register");
+        c.register_opts("alpha", vec![Opt::int().named("a").min(1)])
+            .expect("register");
+        let s = c.generate_sample();
+        let expected = "\
+[DEFAULT]
+
+# Port on which OpenStack Volume API listens. (port value)
+# Minimum value: 0
+# Maximum value: 65535
+#osapi_volume_listen_port = 8776
+
+# If set to true, the logging level will be set to DEBUG instead of
+# the default INFO level. (boolean value)
+# Note: This option can be changed without restarting.
+#debug = false
+
+# The strategy to use for auth. (string value)
+# Possible values:
+# noauth - <No description provided>
+# keystone - <No description provided>
+#auth_strategy = keystone
+
+# A list of backend names. (list value)
+#enabled_backends = <None>
+
+# osapi volume extension to load (multi valued)
+#osapi_volume_extension = cinder.api.contrib.standard_extensions
+
+# Log file. (string value)
+# Deprecated group/name - [DEFAULT]/logfile
+#log_file = <None>
+
+
+[alpha]
+
+# (integer value)
+# Minimum value: 1
+#a = <None>
+
+
+[zeta]
+
+# Last group. (string value)
+#z = <None>
+";
+        assert_eq!(s, expected);
+    }
+}

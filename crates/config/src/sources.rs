@@ -6,7 +6,6 @@
 //! `--config-file f --debug` lets the flag win. Then missing files, CLI value types and
 //! required options are checked.
 
-
 use crate::cli::{ArgParser, CliEvent, CliSpec};
 use crate::conf::ConfigOpts;
 use crate::discovery::{conf_files_in, find_config_dirs, find_config_files, fix_path};
@@ -228,3 +227,354 @@ fn expand_user(p: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::error::{ConfigError, Location};
+    use crate::opt::Opt;
+    use crate::test_support::{argv, conf, p, Files};
+    use crate::value::Value;
+
+    /// config.md §14: a.conf + b.conf.
+    #[test]
+    fn oslo_test_vector_two_files() {
+        let files = Files::new();
+        let a = files.write(
+            "a.conf",
+            "[DEFAULT]\nworkers = 3\nflag = yes\nbackends = lvm1, lvm2 ,\nd = a:1, b : 2\n\
+             ext = x\next = y\noldname = dep\n[GRP]\nx = $grp.y!\n",
+        );
+        let b = files.write("b.conf", "[DEFAULT]\nworkers = 4\n");
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![
+                Opt::int().named("workers"),
+                Opt::bool().named("flag"),
+                Opt::list().named("backends"),
+                Opt::dict().named("d"),
+                Opt::multi_str().named("ext"),
+                Opt::str().named("newname").deprecated_name("oldname"),
+                Opt::str().named("state_path").default("/var/lib/x"),
+            ],
+        )
+        .expect("register");
+        c.register_opts(
+            "grp",
+            vec![
+                Opt::str().named("x"),
+                Opt::str().named("y").default("$state_path"),
+            ],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&a), "--config-file", &p(&b)]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "workers"), Ok(Value::Int(4)));
+        assert_eq!(c.get("DEFAULT", "flag"), Ok(Value::Bool(true)));
+        assert_eq!(
+            c.get("DEFAULT", "backends"),
+            Ok(Value::List(vec!["lvm1".into(), "lvm2".into()]))
+        );
+        let mut d = BTreeMap::new();
+        d.insert("a".to_string(), "1".to_string());
+        d.insert("b".to_string(), "2".to_string());
+        assert_eq!(c.get("DEFAULT", "d"), Ok(Value::Dict(d)));
+        assert_eq!(
+            c.get("DEFAULT", "ext"),
+            Ok(Value::List(vec!["x".into(), "y".into()]))
+        );
+        assert_eq!(c.get("DEFAULT", "newname"), Ok(Value::Str("dep".into())));
+        assert_eq!(c.get("grp", "x"), Ok(Value::Str("/var/lib/x!".into())));
+        assert_eq!(c.config_files(), &[a, b]);
+    }
+
+    #[test]
+    fn continuation_line_value() {
+        let files = Files::new();
+        let f = files.write("c.conf", "[DEFAULT]\ns = \"quoted\"\n  continued\n");
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::str().named("s")])
+            .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        assert_eq!(
+            c.get("DEFAULT", "s"),
+            Ok(Value::Str("quoted\ncontinued".into()))
+        );
+    }
+
+    #[test]
+    fn out_of_range_file_value_names_file_group_option_and_value() {
+        let files = Files::new();
+        let f = files.write("c.conf", "[DEFAULT]\nworkers = 0\n");
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::int().named("workers").min(1)])
+            .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        let e = c.get("DEFAULT", "workers").expect_err("out of range");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Value for option workers in group [DEFAULT] from {} is not valid: Should be greater than or equal to 1 (value '0')",
+                f.display()
+            )
+        );
+        assert_eq!(c.validate(), Err(e));
+    }
+
+    #[test]
+    fn bad_integer_in_file() {
+        let files = Files::new();
+        let f = files.write("cinder.conf", "[DEFAULT]\nosapi_volume_workers = abc\n");
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::int().named("osapi_volume_workers")])
+            .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect("parse");
+        assert_eq!(
+            c.get("DEFAULT", "osapi_volume_workers")
+                .expect_err("bad")
+                .to_string(),
+            format!(
+                "Value for option osapi_volume_workers in group [DEFAULT] from {} is not valid: invalid literal for int() with base 10: 'abc'",
+                f.display()
+            )
+        );
+    }
+
+    fn dir_and_file(files: &Files) -> (String, String) {
+        files.write("d/10-a.conf", "[DEFAULT]\nv = dir-a\n");
+        files.write("d/20-b.conf", "[DEFAULT]\nv = dir-b\n");
+        files.write("d/ignored.txt", "[DEFAULT]\nv = txt\n");
+        let f = files.write("f.conf", "[DEFAULT]\nv = file\n");
+        (p(&files.path("d")), p(&f))
+    }
+
+    #[test]
+    fn config_dir_then_file_lets_the_file_win() {
+        let files = Files::new();
+        let (d, f) = dir_and_file(&files);
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::str().named("v")])
+            .expect("register");
+        c.parse_args(&argv(&["--config-dir", &d, "--config-file", &f]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "v"), Ok(Value::Str("file".into())));
+        c.parse_args(&argv(&["--config-file", &f, "--config-dir", &d]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "v"), Ok(Value::Str("dir-b".into())));
+        assert_eq!(c.config_dirs(), &[files.path("d")]);
+        assert_eq!(c.parsed_files().len(), 3);
+    }
+
+    #[test]
+    fn cli_flags_and_files_apply_in_argv_order() {
+        let files = Files::new();
+        let f = files.write("f.conf", "[DEFAULT]\ndebug = false\n");
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::bool().named("debug").short('d')])
+            .expect("register");
+        c.parse_args(&argv(&["--debug", "--config-file", &p(&f)]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "debug"), Ok(Value::Bool(false)));
+        c.parse_args(&argv(&["--config-file", &p(&f), "-d"]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "debug"), Ok(Value::Bool(true)));
+    }
+
+    #[test]
+    fn default_files_are_parsed_only_without_config_file() {
+        let files = Files::new();
+        let def = files.write("cinder.conf", "[DEFAULT]\nv = default\n");
+        let other = files.write("other.conf", "[DEFAULT]\nother = 1\n");
+        let mut c = conf();
+        c.set_default_config_files(vec![def.clone()]);
+        c.register_opts(
+            "DEFAULT",
+            vec![Opt::str().named("v"), Opt::str().named("other")],
+        )
+        .expect("register");
+        c.parse_args(&[]).expect("parse");
+        assert_eq!(c.get("DEFAULT", "v"), Ok(Value::Str("default".into())));
+        assert_eq!(c.config_files(), &[def]);
+        c.parse_args(&argv(&["--config-file", &p(&other)]))
+            .expect("parse");
+        assert_eq!(c.get("DEFAULT", "v"), Ok(Value::None));
+    }
+
+    #[test]
+    fn default_dirs_parsed_after_default_files_and_skipped_when_missing() {
+        let files = Files::new();
+        let def = files.write("cinder.conf", "[DEFAULT]\nv = file\n");
+        files.write("cinder.conf.d/x.conf", "[DEFAULT]\nv = dir\n");
+        let mut c = conf();
+        c.set_default_config_files(vec![def]);
+        c.set_default_config_dirs(vec![files.path("cinder.conf.d"), files.path("missing.d")]);
+        c.register_opts("DEFAULT", vec![Opt::str().named("v")])
+            .expect("register");
+        c.parse_args(&[]).expect("parse");
+        assert_eq!(c.get("DEFAULT", "v"), Ok(Value::Str("dir".into())));
+    }
+
+    #[test]
+    fn missing_files_and_dirs() {
+        let files = Files::new();
+        let mut c = conf();
+        let missing = files.path("nope.conf");
+        let also = files.path("nope2.conf");
+        let e = c
+            .parse_args(&argv(&[
+                "--config-file",
+                &p(&missing),
+                "--config-file",
+                &p(&also),
+            ]))
+            .expect_err("missing");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Failed to find some config files: {},{}",
+                missing.display(),
+                also.display()
+            )
+        );
+        let e = c
+            .parse_args(&argv(&["--config-dir", "/no/such/dir"]))
+            .expect_err("missing dir");
+        assert_eq!(
+            e.to_string(),
+            "Failed to read config file directory: /no/such/dir"
+        );
+    }
+
+    #[test]
+    fn parse_error_names_absolute_file_and_line() {
+        let files = Files::new();
+        let f = files.write("bad.conf", "[DEFAULT]\nnovalue\n");
+        let mut c = conf();
+        let e = c
+            .parse_args(&argv(&["--config-file", &p(&f)]))
+            .expect_err("bad file");
+        let f = f.display();
+        assert_eq!(
+            e.to_string(),
+            format!("Failed to parse {f}: at {f}:2, No ':' or '=' found in assignment: 'novalue'")
+        );
+    }
+
+    #[test]
+    fn relative_paths_become_absolute() {
+        let mut c = conf();
+        let e = c
+            .parse_args(&argv(&["--config-file", "relative-missing.conf"]))
+            .expect_err("missing");
+        let ConfigError::FilesNotFound { files } = e else {
+            panic!("expected FilesNotFound, got {e:?}");
+        };
+        assert!(files[0].is_absolute());
+        assert!(files[0].ends_with("relative-missing.conf"));
+    }
+
+    #[test]
+    fn bad_cli_value_names_the_argument() {
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::int().named("workers").cli()])
+            .expect("register");
+        let e = c
+            .parse_args(&argv(&["--workers", "abc"]))
+            .expect_err("bad value");
+        assert_eq!(
+            e.to_string(),
+            "argument --workers: Invalid Integer value: abc (invalid literal for int() with base 10: 'abc')"
+        );
+        assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn usage_help_and_version_exits() {
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::str().named("log_file").cli()])
+            .expect("register");
+        let e = c.parse_args(&argv(&["--nope"])).expect_err("unknown");
+        assert_eq!(e.exit_code(), 2);
+        assert!(e
+            .to_string()
+            .ends_with("cinder-test: error: unrecognized arguments: --nope"));
+        let e = c.parse_args(&argv(&["--help"])).expect_err("help");
+        assert_eq!(e.exit_code(), 0);
+        assert!(e.to_string().contains("--log-file LOG_FILE"));
+        assert_eq!(
+            c.parse_args(&argv(&["--version"])),
+            Err(ConfigError::Exit {
+                code: 0,
+                message: "1.2.3".into()
+            })
+        );
+    }
+
+    #[test]
+    fn required_options_are_checked_at_parse() {
+        let mut c = conf();
+        c.register_opts("database", vec![Opt::str().named("connection").required()])
+            .expect("register");
+        assert_eq!(
+            c.parse_args(&[]),
+            Err(ConfigError::Required {
+                group: "database".into(),
+                name: "connection".into()
+            })
+        );
+        assert_eq!(
+            ConfigError::Required {
+                group: "database".into(),
+                name: "connection".into()
+            }
+            .to_string(),
+            "value required for option connection in group [database]"
+        );
+        c.set_default("database", "connection", "sqlite://")
+            .expect("set_default");
+        c.parse_args(&[]).expect("satisfied by set_default");
+    }
+
+    #[test]
+    fn cli_multi_values_accumulate_with_file_values() {
+        let files = Files::new();
+        let f = files.write("f.conf", "[DEFAULT]\next = x\n");
+        let mut c = conf();
+        c.register_opts("DEFAULT", vec![Opt::multi_str().named("ext").cli()])
+            .expect("register");
+        c.parse_args(&argv(&["--config-file", &p(&f), "--ext", "a", "--ext=b"]))
+            .expect("parse");
+        assert_eq!(
+            c.get("DEFAULT", "ext"),
+            Ok(Value::List(vec!["x".into(), "a".into(), "b".into()]))
+        );
+    }
+
+    #[test]
+    fn cli_value_location_in_errors_after_substitution() {
+        let mut c = conf();
+        c.register_opts(
+            "DEFAULT",
+            vec![Opt::str()
+                .named("log_file")
+                .deprecated_name("logfile")
+                .cli()],
+        )
+        .expect("register");
+        c.parse_args(&argv(&["--logfile", "/var/log/x.log"]))
+            .expect("parse");
+        assert_eq!(
+            c.get("DEFAULT", "log_file"),
+            Ok(Value::Str("/var/log/x.log".into()))
+        );
+        let src = c
+            .raw_source("DEFAULT", &c.opts("DEFAULT").expect("group")[0], None)
+            .expect("set");
+        assert_eq!(src.location, Location::Cli("--log-file".into()));
+        assert_eq!(c.cli_args(), &argv(&["--logfile", "/var/log/x.log"])[..]);
+    }
+}

@@ -20,7 +20,9 @@ pub fn convert_value(kind: &OptType, raw: &str) -> Result<Value, String> {
             ignore_case,
         } => check_choices(raw, choices, *ignore_case).map(|()| Value::Str(raw.to_string())),
         OptType::Int { min, max } => convert_int(raw, *min, *max),
-        OptType::Port { min, max } => convert_int(raw, Some(min.unwrap_or(0)), Some(max.unwrap_or(65535))),
+        OptType::Port { min, max } => {
+            convert_int(raw, Some(min.unwrap_or(0)), Some(max.unwrap_or(65535)))
+        }
         OptType::Float { min, max } => convert_float(raw, *min, *max),
         OptType::Bool => convert_bool(raw).map(Value::Bool),
         OptType::List => Ok(Value::List(split_list(raw))),
@@ -143,7 +145,8 @@ fn valid_digit_run(s: &str) -> bool {
     if b.is_empty() || !b[0].is_ascii_digit() || !b[b.len() - 1].is_ascii_digit() {
         return false;
     }
-    b.windows(2).all(|w| !(w[0] == b'_' && w[1] == b'_')) && b.iter().all(|c| c.is_ascii_digit() || *c == b'_')
+    b.windows(2).all(|w| !(w[0] == b'_' && w[1] == b'_'))
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'_')
 }
 
 fn convert_int(raw: &str, min: Option<i64>, max: Option<i64>) -> Result<Value, String> {
@@ -157,7 +160,10 @@ fn convert_int(raw: &str, min: Option<i64>, max: Option<i64>) -> Result<Value, S
 fn check_range(v: f64, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
     if let Some(m) = min {
         if v < m {
-            return Err(format!("Should be greater than or equal to {}", format_g(m)));
+            return Err(format!(
+                "Should be greater than or equal to {}",
+                format_g(m)
+            ));
         }
     }
     if let Some(m) = max {
@@ -343,9 +349,12 @@ fn check_uri(raw: &str) -> Result<(), String> {
         None | Some("") => missing.push("host"),
         Some(h) => {
             let ok = if let Some(inner) = h.strip_prefix('[') {
-                inner.strip_suffix(']').is_some_and(|ip| ip.parse::<Ipv6Addr>().is_ok())
+                inner
+                    .strip_suffix(']')
+                    .is_some_and(|ip| ip.parse::<Ipv6Addr>().is_ok())
             } else {
-                h.chars().all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=".contains(c))
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~%!$&'()*+,;=".contains(c))
             };
             if !ok {
                 invalid.push("host");
@@ -446,7 +455,16 @@ mod tests {
             conv(Opt::float(), "abc"),
             Err("could not convert string to float: 'abc'".into())
         );
+        assert_eq!(conv(Opt::float(), ".5"), Ok(Value::Float(0.5)));
+        assert_eq!(conv(Opt::float(), "5."), Ok(Value::Float(5.0)));
+        assert_eq!(conv(Opt::float(), "1_000.5"), Ok(Value::Float(1000.5)));
+        assert_eq!(conv(Opt::float(), "-1E+2"), Ok(Value::Float(-100.0)));
+        assert_eq!(
+            conv(Opt::float(), "Infinity"),
+            Ok(Value::Float(f64::INFINITY))
+        );
         assert!(conv(Opt::float(), "1.0.0").is_err());
+        assert!(conv(Opt::float(), "1__0").is_err());
         assert!(conv(Opt::float(), "--1").is_err());
         assert_eq!(
             conv(Opt::float().min_float(0.5), "0.25"),
@@ -507,10 +525,7 @@ mod tests {
             conv(Opt::dict(), "a:1,b"),
             Err("Value should be NAME:VALUE pairs separated by \",\"".into())
         );
-        assert_eq!(
-            conv(Opt::dict(), "a:1,a:2"),
-            Err("Duplicate key a".into())
-        );
+        assert_eq!(conv(Opt::dict(), "a:1,a:2"), Err("Duplicate key a".into()));
         assert_eq!(
             conv(Opt::dict(), ":1"),
             Err("Key name should not be empty".into())
@@ -536,7 +551,13 @@ mod tests {
 
     #[test]
     fn host_addresses() {
-        for ok in ["controller", "node-1.example.com", "10.0.0.1", "fe80::1", "host."] {
+        for ok in [
+            "controller",
+            "node-1.example.com",
+            "10.0.0.1",
+            "fe80::1",
+            "host.",
+        ] {
             assert!(conv(Opt::host_address(), ok).is_ok(), "{ok}");
         }
         for bad in ["-bad", "a..b", "1.2.3", "under_score", ""] {
@@ -564,6 +585,58 @@ mod tests {
             conv(Opt::uri(), "http://ho st/"),
             Err("host was found to be invalid".into())
         );
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let kinds = [
+            Opt::str().choices(&["é"]),
+            Opt::int().min(0),
+            Opt::float(),
+            Opt::bool(),
+            Opt::port(),
+            Opt::list(),
+            Opt::dict(),
+            Opt::ip(),
+            Opt::host_address(),
+            Opt::uri(),
+        ];
+        let inputs = [
+            "",
+            " ",
+            "-",
+            "+",
+            "_",
+            "é",
+            "ß:ü,",
+            ":",
+            ",",
+            "[]",
+            "{}",
+            "1e",
+            "e5",
+            "--5",
+            "+-1",
+            "99999999999999999999999",
+            "0x10",
+            "nan",
+            "::",
+            "[::1",
+            "http://",
+            "a://[",
+            "é://é",
+            "\u{0}",
+            "a:b:c,,d:",
+            "..",
+            ".",
+            "a.-b",
+            "\n",
+        ];
+        for o in &kinds {
+            for i in inputs {
+                let _ = convert_value(o.kind(), i);
+            }
+        }
     }
 
     #[test]

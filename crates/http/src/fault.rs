@@ -607,7 +607,7 @@ fn parse_accept(text: &str) -> Option<Vec<MediaRange<'_>>> {
 
 /// `json.dumps(value)` byte for byte: `", "` and `": "` separators, non-ASCII escaped as
 /// `\uXXXX` (ensure_ascii). Key order is the serialisation order: use structs or
-/// [`Ordered`] where upstream relies on dict insertion order.
+/// [`OrderedJson`] where upstream relies on dict insertion order.
 pub fn to_python_json<T: Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::with_capacity(128);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
@@ -618,16 +618,30 @@ pub fn to_python_json<T: Serialize + ?Sized>(value: &T) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// A JSON object whose keys keep the given order (a Python dict built key by key).
-pub struct Ordered<'a>(pub Vec<(&'a str, serde_json::Value)>);
+/// JSON whose objects keep the given key order (Python dicts built key by key), for
+/// [`to_python_json`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderedJson {
+    /// Any plain value (its own objects serialise in serde_json's order).
+    Value(serde_json::Value),
+    /// An object with keys in this order.
+    Object(Vec<(String, OrderedJson)>),
+    Array(Vec<OrderedJson>),
+}
 
-impl Serialize for Ordered<'_> {
+impl Serialize for OrderedJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
+        match self {
+            OrderedJson::Value(v) => v.serialize(serializer),
+            OrderedJson::Object(fields) => {
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            OrderedJson::Array(items) => serializer.collect_seq(items),
         }
-        map.end()
     }
 }
 

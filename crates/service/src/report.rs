@@ -94,7 +94,11 @@ pub fn generate(conf: &ConfigOpts, process: &ProcessInfo) -> String {
         Role::Parent => "parent of workers",
         Role::Worker => "worker",
     };
-    let _ = writeln!(out, "Process {pid} (under {ppid}) [ {role}, program: {} ]", conf.prog());
+    let _ = writeln!(
+        out,
+        "Process {pid} (under {ppid}) [ {role}, program: {} ]",
+        conf.prog()
+    );
     let _ = writeln!(out, "uptime = {} s", process.started.elapsed().as_secs());
     if let Some(threads) = thread_count() {
         let _ = writeln!(out, "threads = {threads}");
@@ -108,10 +112,8 @@ pub fn generate(conf: &ConfigOpts, process: &ProcessInfo) -> String {
         let _ = writeln!(out, "{line}");
     }
 
-    let sections: Vec<(String, SectionFn)> = SECTIONS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let sections: Vec<(String, SectionFn)> =
+        SECTIONS.lock().unwrap_or_else(|p| p.into_inner()).clone();
     for (name, f) in sections {
         header(&mut out, &name);
         let _ = writeln!(out, "{}", f().trim_end());
@@ -122,7 +124,10 @@ pub fn generate(conf: &ConfigOpts, process: &ProcessInfo) -> String {
 /// Writes the report to the log at WARNING and, with `[oslo_reports] log_dir`, to a file.
 pub fn log_report(conf: &ConfigOpts, process: &ProcessInfo) {
     let text = generate(conf, process);
-    tracing::warn!("Guru Meditation Report of process {}:\n{text}", std::process::id());
+    tracing::warn!(
+        "Guru Meditation Report of process {}:\n{text}",
+        std::process::id()
+    );
     let dir = conf
         .load::<ReportOpts>()
         .ok()
@@ -156,8 +161,11 @@ mod tests {
     fn conf() -> ConfigOpts {
         let mut conf = ConfigOpts::new("cinder", "cinder-api", "27.0.0");
         register_opts(&mut conf).expect("register");
-        conf.register_opts("DEFAULT", vec![Opt::str().named("db_password").secret().default("hunter2")])
-            .expect("register secret");
+        conf.register_opts(
+            "DEFAULT",
+            vec![Opt::str().named("db_password").secret().default("hunter2")],
+        )
+        .expect("register secret");
         conf.parse_args(&[]).expect("parse");
         conf
     }
@@ -173,7 +181,12 @@ mod tests {
                 children: vec![101, 102],
             },
         );
-        assert!(text.contains("====                        Guru Meditation                         ===="), "{text}");
+        assert!(
+            text.contains(
+                "====                        Guru Meditation                         ===="
+            ),
+            "{text}"
+        );
         assert!(text.contains("product = cinder"));
         assert!(text.contains("version = 27.0.0"));
         assert!(text.contains(&format!("Process {} (under", std::process::id())));

@@ -101,9 +101,10 @@ impl SignalSource {
             let flag = Arc::new(AtomicBool::new(false));
             // Flag first, then the wake byte: actions run in registration order, so a reader
             // woken by the byte always finds the flag set.
-            source
-                .ids
-                .push(signal_hook::flag::register(signal.raw(), Arc::clone(&flag))?);
+            source.ids.push(signal_hook::flag::register(
+                signal.raw(),
+                Arc::clone(&flag),
+            )?);
             source.ids.push(signal_hook::low_level::pipe::register(
                 signal.raw(),
                 write.try_clone()?,

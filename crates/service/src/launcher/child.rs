@@ -26,6 +26,8 @@ pub(crate) struct Worker<'a> {
     pub(crate) conf: ConfigOpts,
     pub(crate) restart: RestartMethod,
     pub(crate) graceful: Option<Duration>,
+    /// Whether the parent re-read its configuration since the service was built.
+    pub(crate) reset_first: bool,
     /// The read end of the parent-death pipe (the write end is already closed here).
     pub(crate) death_read: &'a OwnedFd,
 }
@@ -52,7 +54,10 @@ impl Worker<'_> {
             tracing::error!("Cannot watch the parent process: {e}");
             return 1;
         }
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(e) => {
                 tracing::error!("Cannot build the Tokio runtime: {e}");
@@ -66,6 +71,7 @@ impl Worker<'_> {
             graceful: self.graceful,
             role: Role::Worker,
             started,
+            reset_first: self.reset_first,
         };
         let status = runtime.block_on(runner.run(signals, parent_died));
         runtime.shutdown_timeout(Duration::from_millis(500));

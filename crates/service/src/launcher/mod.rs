@@ -39,12 +39,15 @@ pub trait ServiceBase: Send + Sync + 'static {
     /// Runs in the process that serves (a forked worker or the only process), inside a Tokio
     /// runtime built after the fork. Serve until `stop` is cancelled, then finish in-flight
     /// work and return. Returning early ends the worker (the parent forks a new one).
-    fn start(self: Arc<Self>, stop: CancellationToken)
-        -> BoxFuture<'static, Result<(), ServiceError>>;
+    fn start(
+        self: Arc<Self>,
+        stop: CancellationToken,
+    ) -> BoxFuture<'static, Result<(), ServiceError>>;
 
     /// SIGHUP with restart_method = mutate (or before a restart with reload): the
     /// configuration was re-read; apply its mutable options. Called in the serving process,
-    /// inside its runtime.
+    /// inside its runtime — also in a worker forked after such a re-read, before `start()`
+    /// (the parent never calls it: it has no runtime).
     fn reset(&self, _conf: &ConfigOpts) {}
 }
 

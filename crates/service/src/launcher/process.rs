@@ -65,6 +65,8 @@ pub struct ProcessLauncher {
     death_write: Option<OwnedFd>,
     running: bool,
     started: Instant,
+    /// Whether a SIGHUP re-read the configuration (workers forked later `reset()` first).
+    reread: bool,
 }
 
 impl fmt::Debug for ProcessLauncher {
@@ -87,7 +89,10 @@ impl fmt::Debug for ProcessLauncher {
 impl ProcessLauncher {
     /// Registers the launcher options, creates the parent-death pipe and installs the
     /// parent's signal handlers (signals received before `wait()` are handled there).
-    pub fn new(mut conf: ConfigOpts, restart: RestartMethod) -> Result<ProcessLauncher, LaunchError> {
+    pub fn new(
+        mut conf: ConfigOpts,
+        restart: RestartMethod,
+    ) -> Result<ProcessLauncher, LaunchError> {
         conf.register::<LauncherOpts>()?;
         let opts = conf.load::<LauncherOpts>()?;
         let (death_read, death_write) =
@@ -104,6 +109,7 @@ impl ProcessLauncher {
             death_write: Some(death_write),
             running: true,
             started: Instant::now(),
+            reread: false,
         })
     }
 
@@ -241,6 +247,7 @@ impl ProcessLauncher {
                     conf: self.conf.clone(),
                     restart: self.restart,
                     graceful: self.opts.graceful_timeout(),
+                    reset_first: self.reread,
                     death_read: &self.death_read,
                 };
                 let status = worker.run(old_mask);
@@ -301,6 +308,7 @@ impl ProcessLauncher {
         if !reread(&mut self.conf, self.restart) {
             return;
         }
+        self.reread = true;
         match self.restart {
             RestartMethod::Mutate => self.signal_children(NixSignal::SIGHUP),
             RestartMethod::Reload => {

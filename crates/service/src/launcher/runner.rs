@@ -34,6 +34,9 @@ pub(crate) struct Runner {
     pub(crate) graceful: Option<Duration>,
     pub(crate) role: Role,
     pub(crate) started: Instant,
+    /// `reset()` the services before starting them: a worker forked after a SIGHUP re-read
+    /// the parent's configuration (the service objects were built with the old one).
+    pub(crate) reset_first: bool,
 }
 
 /// The started services.
@@ -75,7 +78,10 @@ impl Running {
                 self.tasks.is_empty().then_some(Ended::AllDone)
             }
             Ok((id, Err(e))) => {
-                tracing::error!("Error starting thread. Service {} failed: {e}", self.name(id));
+                tracing::error!(
+                    "Error starting thread. Service {} failed: {e}",
+                    self.name(id)
+                );
                 Some(Ended::Failed)
             }
             Err(e) => {
@@ -119,6 +125,11 @@ impl Runner {
         mut signals: UnboundedReceiver<Signal>,
         parent_died: CancellationToken,
     ) -> i32 {
+        if self.reset_first {
+            for service in &self.services {
+                service.reset(&self.conf);
+            }
+        }
         let mut running = Running::start(&self.services);
         let mut signals_open = true;
         loop {

@@ -31,7 +31,10 @@ impl fmt::Debug for ServiceLauncher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceLauncher")
             .field("restart", &self.restart)
-            .field("services", &self.services.iter().map(|s| s.name()).collect::<Vec<_>>())
+            .field(
+                "services",
+                &self.services.iter().map(|s| s.name()).collect::<Vec<_>>(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -39,7 +42,10 @@ impl fmt::Debug for ServiceLauncher {
 impl ServiceLauncher {
     /// Registers the launcher options (`graceful_shutdown_timeout`, `log_options`) and
     /// installs the signal handlers; signals received before `wait()` are handled there.
-    pub fn new(mut conf: ConfigOpts, restart: RestartMethod) -> Result<ServiceLauncher, LaunchError> {
+    pub fn new(
+        mut conf: ConfigOpts,
+        restart: RestartMethod,
+    ) -> Result<ServiceLauncher, LaunchError> {
         conf.register::<LauncherOpts>()?;
         conf.load::<LauncherOpts>()?;
         let signals = SignalSource::install(&SIGNALS).map_err(LaunchError::Signals)?;
@@ -92,7 +98,10 @@ impl ServiceLauncher {
                 return 1;
             }
         };
-        let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt,
             Err(e) => {
                 tracing::error!("{}", LaunchError::Runtime(e));
@@ -106,6 +115,7 @@ impl ServiceLauncher {
             graceful: opts.graceful_timeout(),
             role: Role::Single,
             started: self.started,
+            reset_first: false,
         };
         let status = runtime.block_on(runner.run(signals, CancellationToken::new()));
         runtime.shutdown_timeout(Duration::from_secs(1));

@@ -35,13 +35,22 @@ mod tests {
     #[test]
     fn unset_and_zero_mean_one_worker_per_cpu() {
         assert!(cpu_count() >= 1);
-        assert_eq!(workers_from_option("osapi_volume_workers", None).ok(), Some(cpu_count()));
-        assert_eq!(workers_from_option("osapi_volume_workers", Some(0)).ok(), Some(cpu_count()));
+        assert_eq!(
+            workers_from_option("osapi_volume_workers", None).ok(),
+            Some(cpu_count())
+        );
+        assert_eq!(
+            workers_from_option("osapi_volume_workers", Some(0)).ok(),
+            Some(cpu_count())
+        );
     }
 
     #[test]
     fn positive_values_are_taken_as_they_are() {
-        assert_eq!(workers_from_option("osapi_volume_workers", Some(3)).ok(), Some(3));
+        assert_eq!(
+            workers_from_option("osapi_volume_workers", Some(3)).ok(),
+            Some(3)
+        );
     }
 
     #[test]

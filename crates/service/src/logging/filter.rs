@@ -113,8 +113,8 @@ mod tests {
 
     #[test]
     fn debug_switches_the_default_and_rules_lower_loggers() {
-        let rules = parse_rules(&["hyper=WARN".to_string(), "cinder.db=ERROR".to_string()])
-            .expect("parse");
+        let rules =
+            parse_rules(&["hyper=WARN".to_string(), "cinder.db=ERROR".to_string()]).expect("parse");
         let info = targets(false, &rules);
         assert!(info.would_enable("openstack_cinder::api", &Level::INFO));
         assert!(!info.would_enable("openstack_cinder::api", &Level::DEBUG));

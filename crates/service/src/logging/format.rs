@@ -289,7 +289,10 @@ mod tests {
     fn strftime_knows_the_usual_directives() {
         let t = datetime!(2026-11-22 15:04:05.5 UTC);
         assert_eq!(strftime(t, DATE), "2026-11-22 15:04:05");
-        assert_eq!(strftime(t, "%d/%b/%Y:%I %p %a %%"), "22/Nov/2026:03 PM Sun %");
+        assert_eq!(
+            strftime(t, "%d/%b/%Y:%I %p %a %%"),
+            "22/Nov/2026:03 PM Sun %"
+        );
         assert_eq!(strftime(t, "%Q"), "%Q");
         assert_eq!(asctime(t, DATE), "2026-11-22 15:04:05.500");
     }

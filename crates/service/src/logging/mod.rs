@@ -25,8 +25,8 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::{reload, Registry};
 
 pub use filter::DEFAULT_LOG_LEVELS;
-pub use format::{logger_name, RequestFields};
 pub(crate) use format::strftime;
+pub use format::{logger_name, RequestFields};
 pub use opts::LoggingOpts;
 pub use span::{record_context, request_span};
 

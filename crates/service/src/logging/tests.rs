@@ -98,8 +98,7 @@ fn the_innermost_request_span_wins() {
 async fn the_span_follows_instrumented_futures() {
     let buf = Arc::new(Mutex::new(Vec::new()));
     let opts: LoggingOpts = conf(&[]).load().expect("load");
-    let (subscriber, _handle) =
-        build(&opts, vec![Sink::Memory(Arc::clone(&buf))]).expect("build");
+    let (subscriber, _handle) = build(&opts, vec![Sink::Memory(Arc::clone(&buf))]).expect("build");
     let _guard = tracing::subscriber::set_default(subscriber);
     async {
         tokio::task::yield_now().await;
@@ -108,7 +107,10 @@ async fn the_span_follows_instrumented_futures() {
     .instrument(request_span("req-f", None))
     .await;
     let text = String::from_utf8(buf.lock().expect("lock").clone()).expect("utf-8");
-    assert!(text.contains("[None req-f - - - - - -] in future"), "{text}");
+    assert!(
+        text.contains("[None req-f - - - - - -] in future"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -121,8 +123,14 @@ fn debug_is_off_by_default_and_switches_live() {
         tracing::debug!("hidden again");
     });
     assert_eq!(lines.len(), 1, "{lines:?}");
-    assert!(tail(&lines[0]).starts_with("DEBUG service.logging.tests [-] shown service.logging.tests "));
-    assert!(lines[0].contains("crates/service/src/logging/tests.rs:"), "{}", lines[0]);
+    assert!(
+        tail(&lines[0]).starts_with("DEBUG service.logging.tests [-] shown service.logging.tests ")
+    );
+    assert!(
+        lines[0].contains("crates/service/src/logging/tests.rs:"),
+        "{}",
+        lines[0]
+    );
 }
 
 #[test]
@@ -172,7 +180,8 @@ fn log_config_append_is_refused_with_a_clear_message() {
 fn handle_applies_debug_from_the_configuration() {
     let mut c = conf(&[]);
     let lines = capture(&c.clone(), |handle| {
-        c.set_override("DEFAULT", "debug", "true").expect("override");
+        c.set_override("DEFAULT", "debug", "true")
+            .expect("override");
         handle.apply(&c).expect("apply");
         tracing::debug!("now visible");
     });

@@ -151,8 +151,8 @@ mod tests {
 
     #[test]
     fn unopenable_file_is_a_clear_error() {
-        let err = sinks_for(Some(Path::new("/nonexistent/dir/x.log")), false)
-            .expect_err("must fail");
+        let err =
+            sinks_for(Some(Path::new("/nonexistent/dir/x.log")), false).expect_err("must fail");
         assert!(err.to_string().contains("/nonexistent/dir/x.log"), "{err}");
     }
 
@@ -164,6 +164,9 @@ mod tests {
         let w = Writer::new(sinks_for(Some(&path), false).expect("sinks"));
         w.write_line("one");
         w.write_line("two");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), "old\none\ntwo\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "old\none\ntwo\n"
+        );
     }
 }

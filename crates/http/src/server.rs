@@ -1,1 +1,0 @@
-//! The HTTP server (oslo_service.wsgi.Server): listen socket, TLS, limits, graceful drain.
