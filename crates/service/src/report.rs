@@ -100,7 +100,7 @@ pub fn generate(conf: &ConfigOpts, process: &ProcessInfo) -> String {
         conf.prog()
     );
     let _ = writeln!(out, "uptime = {} s", process.started.elapsed().as_secs());
-    if let Some(threads) = thread_count() {
+    if let Some(threads) = crate::launcher::thread_count() {
         let _ = writeln!(out, "threads = {threads}");
     }
     for child in &process.children {
@@ -144,14 +144,6 @@ pub fn log_report(conf: &ConfigOpts, process: &ProcessInfo) {
             );
         }
     }
-}
-
-fn thread_count() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Threads:"))
-        .and_then(|n| n.trim().parse().ok())
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ fn sigusr2_writes_a_guru_meditation_report_in_parent_and_workers() {
     let children = echo.wait_children(2);
     let parent = echo.pid();
     echo.signal(Signal::SIGUSR2);
-    let log = echo.wait_for(&format!("Guru Meditation Report of process {parent}"));
+    echo.wait_for(&format!("Guru Meditation Report of process {parent}"));
     let log = echo.wait_log("the whole parent report", |t| {
         children
             .iter()
@@ -253,7 +253,7 @@ fn a_crash_looping_worker_is_respawned_at_a_limited_rate() {
     let times: Vec<Duration> = log
         .lines()
         .filter(|l| l.contains("Started child "))
-        .map(|l| time_of_day(l))
+        .map(time_of_day)
         .collect();
     let spread = times[5].saturating_sub(times[0]);
     assert!(

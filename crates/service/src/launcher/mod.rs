@@ -25,9 +25,9 @@ use openstack_config::{ConfigError, ConfigOpts};
 use tokio_util::sync::CancellationToken;
 
 pub use daemon::is_daemon;
+pub(crate) use fork::thread_count;
 pub use opts::LauncherOpts;
 pub use process::ProcessLauncher;
-pub use rate::{ForkDecision, ForkRate};
 pub use single::ServiceLauncher;
 pub use workers::{cpu_count, workers_from_option};
 
