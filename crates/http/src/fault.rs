@@ -367,7 +367,9 @@ const WEBOB_STATUSES: &[(u16, &str, &str)] = &[
 ];
 
 fn webob_entry(status: StatusCode) -> Option<&'static (u16, &'static str, &'static str)> {
-    WEBOB_STATUSES.iter().find(|(c, _, _)| *c == status.as_u16())
+    WEBOB_STATUSES
+        .iter()
+        .find(|(c, _, _)| *c == status.as_u16())
 }
 
 /// WebOb's title of a status (`Not Found`); the canonical reason for others.
@@ -405,7 +407,11 @@ pub fn webob_format(accept: Option<&HeaderValue>) -> WebobFormat {
 }
 
 /// A bare `webob.exc.HTTP<status>(explanation=...)` as a response.
-pub fn webob_error(status: StatusCode, explanation: &str, accept: Option<&HeaderValue>) -> Response {
+pub fn webob_error(
+    status: StatusCode,
+    explanation: &str,
+    accept: Option<&HeaderValue>,
+) -> Response {
     webob_error_with_detail(status, explanation, "", accept)
 }
 
@@ -453,7 +459,10 @@ pub fn webob_body(
         }
         WebobFormat::Plain => {
             let raw = format!("{explanation}<br /><br />\n{detail}\n\n");
-            (TEXT_PLAIN_UTF8, format!("{status_line}\n\n{}", strip_tags(&raw)))
+            (
+                TEXT_PLAIN_UTF8,
+                format!("{status_line}\n\n{}", strip_tags(&raw)),
+            )
         }
         WebobFormat::Html => {
             let inner = format!(
@@ -587,7 +596,11 @@ fn parse_accept(text: &str) -> Option<Vec<MediaRange<'_>>> {
         for param in parts {
             let (name, value) = param.split_once('=')?;
             if name.trim().eq_ignore_ascii_case("q") {
-                q = value.trim().parse().ok().filter(|q| (0.0..=1.0).contains(q))?;
+                q = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))?;
             } else {
                 has_params = true;
             }
@@ -659,7 +672,11 @@ impl<T: Serialize> Serialize for SingleKey<'_, T> {
 struct PythonFormatter;
 
 impl serde_json::ser::Formatter for PythonFormatter {
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if first {
             Ok(())
         } else {
@@ -667,7 +684,11 @@ impl serde_json::ser::Formatter for PythonFormatter {
         }
     }
 
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         if first {
             Ok(())
         } else {
@@ -679,7 +700,11 @@ impl serde_json::ser::Formatter for PythonFormatter {
         w.write_all(b": ")
     }
 
-    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         for c in fragment.chars() {
             if (' '..='~').contains(&c) {
                 let mut buf = [0u8; 1];
@@ -696,7 +721,11 @@ impl serde_json::ser::Formatter for PythonFormatter {
 }
 
 /// A response with a full body and a `Content-Type`.
-pub(crate) fn body_response(status: StatusCode, content_type: &'static str, body: String) -> Response {
+pub(crate) fn body_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+) -> Response {
     let mut resp = Response::new(Body::from(Bytes::from(body)));
     *resp.status_mut() = status;
     resp.headers_mut()
@@ -725,7 +754,10 @@ mod tests {
 
     #[tokio::test]
     async fn generic_cinder_500_fault() {
-        let resp = fault_response(StatusCode::INTERNAL_SERVER_ERROR, webob_explanation(StatusCode::INTERNAL_SERVER_ERROR));
+        let resp = fault_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            webob_explanation(StatusCode::INTERNAL_SERVER_ERROR),
+        );
         assert_eq!(resp.status(), 500);
         assert_eq!(resp.headers()[CONTENT_TYPE], "application/json");
         assert_eq!(
@@ -755,14 +787,22 @@ mod tests {
             let status = StatusCode::from_u16(code).expect("status");
             assert_eq!(fault_name(FaultStyle::Cinder, status), name, "{code}");
         }
-        assert_eq!(fault_name(FaultStyle::Nova, StatusCode::TOO_MANY_REQUESTS), "overLimit");
+        assert_eq!(
+            fault_name(FaultStyle::Nova, StatusCode::TOO_MANY_REQUESTS),
+            "overLimit"
+        );
     }
 
     #[tokio::test]
     async fn over_limit_fault_carries_retry_after() {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("30"));
-        let resp = fault_response_with(FaultStyle::Cinder, StatusCode::PAYLOAD_TOO_LARGE, "quota", headers);
+        let resp = fault_response_with(
+            FaultStyle::Cinder,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "quota",
+            headers,
+        );
         assert_eq!(resp.headers()[RETRY_AFTER], "30");
         assert_eq!(
             body_text(resp).await,
@@ -772,8 +812,16 @@ mod tests {
 
     #[tokio::test]
     async fn nova_fault_has_charset() {
-        let resp = fault_response_with(FaultStyle::Nova, StatusCode::NOT_FOUND, "gone é", HeaderMap::new());
-        assert_eq!(resp.headers()[CONTENT_TYPE], "application/json; charset=UTF-8");
+        let resp = fault_response_with(
+            FaultStyle::Nova,
+            StatusCode::NOT_FOUND,
+            "gone é",
+            HeaderMap::new(),
+        );
+        assert_eq!(
+            resp.headers()[CONTENT_TYPE],
+            "application/json; charset=UTF-8"
+        );
         assert_eq!(
             body_text(resp).await,
             r#"{"itemNotFound": {"code": 404, "message": "gone \u00e9"}}"#
@@ -866,6 +914,9 @@ mod tests {
 
     #[test]
     fn strip_tags_like_webob() {
-        assert_eq!(strip_tags("a\r\nb<br />c<!-- x -->d<i>e</i>"), "a b\nc x de");
+        assert_eq!(
+            strip_tags("a\r\nb<br />c<!-- x -->d<i>e</i>"),
+            "a b\nc x de"
+        );
     }
 }

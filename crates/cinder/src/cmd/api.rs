@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use openstack_config::{ConfigError, ConfigOpts};
 use openstack_http::paste::{find_paste_config, load_paste_app};
-use openstack_http::server::{bind, WsgiServerOpts, WsgiService};
-use openstack_service::launcher::{workers_from_option, LauncherOpts, ProcessLauncher, RestartMethod};
+use openstack_http::server::{bind, server_config, SslOpts, WsgiServerOpts, WsgiService};
+use openstack_service::launcher::{workers_from_option, ProcessLauncher, RestartMethod};
 use openstack_service::logging;
 
 use crate::api::CinderApps;
@@ -21,9 +21,7 @@ const BACKLOG: i32 = 128;
 /// Every option cinder-api reads, registered on a fresh `ConfigOpts`.
 pub fn config(prog: &str) -> Result<ConfigOpts, ConfigError> {
     let mut conf = ConfigOpts::new("cinder", prog, crate::VERSION);
-    logging::register_opts(&mut conf)?;
-    conf.register::<LauncherOpts>()?;
-    conf.register::<WsgiServerOpts>()?;
+    openstack_service::register_opts(&mut conf)?;
     openstack_http::server::register_opts(&mut conf)?;
     openstack_http::filters::register_opts(&mut conf)?;
     conf.register::<CinderOpts>()?;
@@ -70,7 +68,7 @@ fn fail(code: i32, message: &str) -> i32 {
     code
 }
 
-fn serve(conf: ConfigOpts, log: logging::LogHandle) -> Result<i32, String> {
+fn serve(conf: ConfigOpts, _log: logging::LogHandle) -> Result<i32, String> {
     for warning in conf.deprecation_warnings() {
         tracing::warn!("{warning}");
     }
@@ -100,10 +98,16 @@ fn serve(conf: ConfigOpts, log: logging::LogHandle) -> Result<i32, String> {
         None,
     )
     .map_err(|e| e.to_string())?;
-    let service = WsgiService::new(&conf, APP_NAME, listener, app, api.osapi_volume_use_ssl)
-        .map_err(|e| e.to_string())?;
+    let tls = if api.osapi_volume_use_ssl {
+        let ssl: SslOpts = conf.load().map_err(|e| e.to_string())?;
+        Some(server_config(&ssl).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let service =
+        WsgiService::new(APP_NAME, listener, app, server_opts, tls).map_err(|e| e.to_string())?;
 
-    let mut launcher = ProcessLauncher::new(conf, RestartMethod::Mutate, Some(log))
+    let mut launcher = ProcessLauncher::new(conf, RestartMethod::Mutate)
         .map_err(|e| e.to_string())?;
     launcher
         .launch_service(Arc::new(service), workers)

@@ -18,7 +18,62 @@ use http::{Method, StatusCode};
 use tower::util::BoxCloneSyncService;
 use tower::ServiceExt;
 
+use openstack_config::Opt;
+
 use crate::{Body, HttpService, Request, Response};
+
+openstack_config::options! {
+    /// `[cors]` options (`oslo_middleware/cors.py`) with cinder's defaults
+    /// (`cinder/common/config.py` `set_middleware_defaults`); other projects change them with
+    /// [`set_cors_defaults`].
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct CorsOpts in "cors" {
+        allowed_origin: Vec<String> = Opt::list()
+            .help("Indicate whether this resource may be shared with the domain received in the requests \"origin\" header. Format: \"<protocol>://<host>[:<port>]\", no trailing slash. Example: https://horizon.example.com"),
+        allow_credentials: bool = Opt::bool()
+            .default("true")
+            .help("Indicate that the actual request can include user credentials"),
+        expose_headers: Vec<String> = Opt::list()
+            .default("X-Auth-Token,X-Subject-Token,X-Service-Token,X-OpenStack-Request-ID,OpenStack-API-Version")
+            .help("Indicate which headers are safe to expose to the API. Defaults to HTTP Simple Headers."),
+        max_age: Option<i64> = Opt::int()
+            .default("3600")
+            .help("Maximum cache age of CORS preflight requests."),
+        allow_methods: Vec<String> = Opt::list()
+            .default("GET,PUT,POST,DELETE,PATCH,HEAD")
+            .help("Indicate which methods can be used during the actual request."),
+        allow_headers: Vec<String> = Opt::list()
+            .default("X-Auth-Token,X-Identity-Status,X-Roles,X-Service-Catalog,X-User-Id,X-Tenant-Id,X-OpenStack-Request-ID,X-Trace-Info,X-Trace-HMAC,OpenStack-API-Version")
+            .help("Indicate which header field names may be used during the actual request."),
+    }
+}
+
+impl From<CorsOpts> for CorsSettings {
+    fn from(o: CorsOpts) -> CorsSettings {
+        CorsSettings {
+            allowed_origin: o.allowed_origin,
+            allow_credentials: o.allow_credentials,
+            expose_headers: o.expose_headers,
+            max_age: o.max_age,
+            allow_methods: o.allow_methods,
+            allow_headers: o.allow_headers,
+        }
+    }
+}
+
+/// `oslo_middleware.cors.set_defaults`: a project's own defaults for `[cors]` (nova and
+/// neutron set theirs; the registered defaults are cinder's). Call after
+/// `filters::register_opts`.
+pub fn set_cors_defaults(
+    conf: &mut openstack_config::ConfigOpts,
+    allow_headers: &[&str],
+    expose_headers: &[&str],
+    allow_methods: &[&str],
+) -> Result<(), openstack_config::ConfigError> {
+    conf.set_default("cors", "allow_headers", &allow_headers.join(","))?;
+    conf.set_default("cors", "expose_headers", &expose_headers.join(","))?;
+    conf.set_default("cors", "allow_methods", &allow_methods.join(","))
+}
 
 /// The headers a browser may always send (`CORS.simple_headers`).
 const SIMPLE_HEADERS: &[&str] = &[
@@ -105,7 +160,7 @@ fn process_response(settings: &CorsSettings, req: &CorsRequest, mut resp: Respon
     let Some(origin) = allowed_origin(settings, req.origin.as_deref()) else {
         return resp;
     };
-    let vary = match resp.headers().get_all(VARY).iter().last() {
+    let vary = match resp.headers().get_all(VARY).iter().next_back() {
         Some(existing) => format!("{},Origin", String::from_utf8_lossy(existing.as_bytes())),
         None => "Origin".to_owned(),
     };
@@ -224,7 +279,11 @@ mod tests {
         }))
     }
 
-    async fn call(s: CorsSettings, method: Method, headers: &[(&'static str, &'static str)]) -> Response {
+    async fn call(
+        s: CorsSettings,
+        method: Method,
+        headers: &[(&'static str, &'static str)],
+    ) -> Response {
         let mut b = http::Request::builder().method(method).uri("/v3/volumes");
         for (k, v) in headers {
             b = b.header(*k, *v);
@@ -241,9 +300,17 @@ mod tests {
 
     #[tokio::test]
     async fn simple_request_from_allowed_origin() {
-        let resp = call(settings(), Method::GET, &[("Origin", "https://horizon.example")]).await;
+        let resp = call(
+            settings(),
+            Method::GET,
+            &[("Origin", "https://horizon.example")],
+        )
+        .await;
         assert_eq!(resp.status(), StatusCode::OK);
-        assert_eq!(h(&resp, "access-control-allow-origin"), Some("https://horizon.example"));
+        assert_eq!(
+            h(&resp, "access-control-allow-origin"),
+            Some("https://horizon.example")
+        );
         assert_eq!(h(&resp, "vary"), Some("OpenStack-API-Version,Origin"));
         assert_eq!(h(&resp, "access-control-allow-credentials"), Some("true"));
         assert_eq!(
@@ -278,25 +345,40 @@ mod tests {
             &[
                 ("Origin", "https://horizon.example"),
                 ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Headers", "x-auth-token, Content-Type"),
+                (
+                    "Access-Control-Request-Headers",
+                    "x-auth-token, Content-Type",
+                ),
             ],
         )
         .await;
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(h(&resp, "content-type"), None);
         assert_eq!(h(&resp, "vary"), Some("Origin"));
-        assert_eq!(h(&resp, "access-control-allow-origin"), Some("https://horizon.example"));
+        assert_eq!(
+            h(&resp, "access-control-allow-origin"),
+            Some("https://horizon.example")
+        );
         assert_eq!(h(&resp, "access-control-allow-credentials"), Some("true"));
         assert_eq!(h(&resp, "access-control-max-age"), Some("3600"));
         assert_eq!(h(&resp, "access-control-allow-methods"), Some("POST"));
-        assert_eq!(h(&resp, "access-control-allow-headers"), Some("x-auth-token,Content-Type"));
+        assert_eq!(
+            h(&resp, "access-control-allow-headers"),
+            Some("x-auth-token,Content-Type")
+        );
     }
 
     #[tokio::test]
     async fn preflight_with_refused_method_or_header_gets_a_bare_200() {
         let refused = [
-            [("Access-Control-Request-Method", "DELETE"), ("Access-Control-Request-Headers", "")],
-            [("Access-Control-Request-Method", "GET"), ("Access-Control-Request-Headers", "X-Secret")],
+            [
+                ("Access-Control-Request-Method", "DELETE"),
+                ("Access-Control-Request-Headers", ""),
+            ],
+            [
+                ("Access-Control-Request-Method", "GET"),
+                ("Access-Control-Request-Headers", "X-Secret"),
+            ],
         ];
         for extra in refused {
             let mut headers = vec![("Origin", "https://horizon.example")];

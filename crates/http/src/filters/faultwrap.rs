@@ -120,7 +120,12 @@ mod tests {
     use crate::Body;
 
     async fn text(resp: Response) -> String {
-        let bytes = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
@@ -136,8 +141,10 @@ mod tests {
     fn internal_error() -> HttpService {
         BoxCloneSyncService::new(tower::service_fn(|_req: Request| async {
             let mut resp = InternalError::response("secret stack trace");
-            resp.headers_mut()
-                .insert(OPENSTACK_API_VERSION, HeaderValue::from_static("volume 3.5"));
+            resp.headers_mut().insert(
+                OPENSTACK_API_VERSION,
+                HeaderValue::from_static("volume 3.5"),
+            );
             resp.headers_mut()
                 .insert(VARY, HeaderValue::from_static("OpenStack-API-Version"));
             Ok(resp)
@@ -145,7 +152,9 @@ mod tests {
     }
 
     fn request(path: &str) -> Request {
-        let mut req = http::Request::get(path).body(Body::empty()).expect("request");
+        let mut req = http::Request::get(path)
+            .body(Body::empty())
+            .expect("request");
         req.extensions_mut().insert(RequestIds {
             request_id: "req-11111111-2222-3333-4444-555555555555".into(),
             global_request_id: None,
@@ -175,7 +184,11 @@ mod tests {
     #[tokio::test]
     async fn normal_responses_pass_untouched() {
         let svc = fault_wrap(panicking(), ErrorStyle::CinderFault);
-        let resp = svc.clone().oneshot(request("/fine")).await.expect("infallible");
+        let resp = svc
+            .clone()
+            .oneshot(request("/fine"))
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::OK);
         assert!(!resp.headers().contains_key(X_COMPUTE_REQUEST_ID));
         assert_eq!(text(resp).await, "fine");
@@ -206,7 +219,10 @@ mod tests {
             .oneshot(request("/boom"))
             .await
             .expect("infallible");
-        assert_eq!(resp.headers()[CONTENT_TYPE], "application/json; charset=UTF-8");
+        assert_eq!(
+            resp.headers()[CONTENT_TYPE],
+            "application/json; charset=UTF-8"
+        );
         assert!(!resp.headers().contains_key(X_COMPUTE_REQUEST_ID));
         assert_eq!(text(resp).await, GENERIC_500);
     }

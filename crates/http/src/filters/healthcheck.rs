@@ -14,9 +14,51 @@ use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE, HOST};
 use http::{Method, StatusCode};
 use tower::util::BoxCloneSyncService;
 
-use crate::fault::{best_offer, html_escape, webob_default, APPLICATION_JSON, TEXT_HTML_UTF8, TEXT_PLAIN_UTF8};
+use crate::fault::{
+    best_offer, html_escape, webob_default, APPLICATION_JSON, TEXT_HTML_UTF8, TEXT_PLAIN_UTF8,
+};
 use crate::filters::proxy::remote_addr;
+use openstack_config::Opt;
+
 use crate::{Body, HttpService, Request, Response};
+
+openstack_config::options! {
+    /// `[healthcheck]` options (`oslo_middleware/healthcheck/opts.py`); the paste section's
+    /// `backends` / `disable_by_file_path` keys override them.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct HealthcheckOpts in "healthcheck" {
+        detailed: bool = Opt::bool()
+            .default("false")
+            .help("Show more detailed information as part of the response. Security note: Enabling this option may expose sensitive details about the service being monitored. Be sure to verify that it will not violate your security policies."),
+        backends: Vec<String> = Opt::list()
+            .help("Additional backends that can perform health checks and report that information back as part of a request."),
+        allowed_source_ranges: Vec<String> = Opt::list()
+            .help("A list of network addresses to limit source ip allowed to access healthcheck information. Any request from ip outside of these network addresses are ignored."),
+        ignore_proxied_requests: bool = Opt::bool()
+            .default("false")
+            .help("Ignore requests with proxy headers."),
+        disable_by_file_path: Option<String> = Opt::str()
+            .help("Check the presence of a file to determine if an application is running on a port. Used by DisableByFileHealthcheck plugin."),
+        disable_by_file_paths: Vec<String> = Opt::list()
+            .help("Check the presence of a file based on a port to determine if an application is running on a port. Expects a \"port:path\" list of strings. Used by DisableByFilesPortsHealthcheck plugin."),
+        enable_by_file_paths: Vec<String> = Opt::list()
+            .help("Check the presence of files. Used by EnableByFilesHealthcheck plugin."),
+    }
+}
+
+impl From<HealthcheckOpts> for HealthcheckSettings {
+    fn from(o: HealthcheckOpts) -> HealthcheckSettings {
+        HealthcheckSettings {
+            backends: o.backends,
+            detailed: o.detailed,
+            allowed_source_ranges: o.allowed_source_ranges,
+            ignore_proxied_requests: o.ignore_proxied_requests,
+            disable_by_file_path: o.disable_by_file_path,
+            disable_by_file_paths: o.disable_by_file_paths,
+            enable_by_file_paths: o.enable_by_file_paths,
+        }
+    }
+}
 
 /// The `[healthcheck]` settings of the app (after paste-section overrides).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,12 +109,18 @@ impl Network {
 
     fn contains(&self, ip: IpAddr) -> bool {
         let (net, ip, bits) = match (self.addr, ip) {
-            (IpAddr::V4(n), IpAddr::V4(i)) => (u128::from(u32::from(n)), u128::from(u32::from(i)), 32),
+            (IpAddr::V4(n), IpAddr::V4(i)) => {
+                (u128::from(u32::from(n)), u128::from(u32::from(i)), 32)
+            }
             (IpAddr::V6(n), IpAddr::V6(i)) => (u128::from(n), u128::from(i), 128),
             _ => return false,
         };
         let host_bits = bits - u32::from(self.prefix);
-        let mask = if host_bits >= 128 { 0 } else { u128::MAX << host_bits };
+        let mask = if host_bits >= 128 {
+            0
+        } else {
+            u128::MAX << host_bits
+        };
         net & mask == ip & mask
     }
 }
@@ -84,7 +132,12 @@ struct Check {
 
 /// Builds the healthcheck application.
 pub fn healthcheck(settings: &HealthcheckSettings) -> Result<HttpService, HealthcheckError> {
-    let names: Vec<&str> = settings.backends.iter().map(|b| b.trim()).filter(|b| !b.is_empty()).collect();
+    let names: Vec<&str> = settings
+        .backends
+        .iter()
+        .map(|b| b.trim())
+        .filter(|b| !b.is_empty())
+        .collect();
     if names.contains(&"disable_by_file") && names.contains(&"enable_by_files") {
         return Err(HealthcheckError::ExclusiveBackends);
     }
@@ -92,7 +145,10 @@ pub fn healthcheck(settings: &HealthcheckSettings) -> Result<HttpService, Health
     for name in names {
         match name {
             "disable_by_file" => {
-                let path = settings.disable_by_file_path.as_deref().filter(|p| !p.is_empty());
+                let path = settings
+                    .disable_by_file_path
+                    .as_deref()
+                    .filter(|p| !p.is_empty());
                 if path.is_none() {
                     tracing::warn!(
                         "DisableByFile healthcheck middleware enabled without disable_by_file_path set"
@@ -102,7 +158,12 @@ pub fn healthcheck(settings: &HealthcheckSettings) -> Result<HttpService, Health
             }
             "disable_by_files_ports" => {
                 let mut pairs = Vec::new();
-                for entry in settings.disable_by_file_paths.iter().map(|e| e.trim()).filter(|e| !e.is_empty()) {
+                for entry in settings
+                    .disable_by_file_paths
+                    .iter()
+                    .map(|e| e.trim())
+                    .filter(|e| !e.is_empty())
+                {
                     let (port, path) = entry
                         .split_once(':')
                         .and_then(|(port, path)| Some((port.trim().parse::<u16>().ok()?, path)))
@@ -112,7 +173,11 @@ pub fn healthcheck(settings: &HealthcheckSettings) -> Result<HttpService, Health
                 backends.push(Backend::DisableByFilesPorts(pairs));
             }
             "enable_by_files" => backends.push(Backend::EnableByFiles(
-                settings.enable_by_file_paths.iter().map(PathBuf::from).collect(),
+                settings
+                    .enable_by_file_paths
+                    .iter()
+                    .map(PathBuf::from)
+                    .collect(),
             )),
             other => tracing::warn!("Unknown healthcheck backend '{other}' ignored"),
         }
@@ -123,18 +188,27 @@ pub fn healthcheck(settings: &HealthcheckSettings) -> Result<HttpService, Health
         .map(|r| Network::parse(r.trim()).ok_or_else(|| HealthcheckError::SourceRange(r.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     if settings.detailed {
-        tracing::warn!("[healthcheck] detailed = true is not supported; answering the basic report");
+        tracing::warn!(
+            "[healthcheck] detailed = true is not supported; answering the basic report"
+        );
     }
     let ignore_proxied = settings.ignore_proxied_requests;
     let backends = std::sync::Arc::new(backends);
-    Ok(BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
-        let backends = backends.clone();
-        let ranges = ranges.clone();
-        async move { Ok(answer(&req, &backends, &ranges, ignore_proxied)) }
-    })))
+    Ok(BoxCloneSyncService::new(tower::service_fn(
+        move |req: Request| {
+            let backends = backends.clone();
+            let ranges = ranges.clone();
+            async move { Ok(answer(&req, &backends, &ranges, ignore_proxied)) }
+        },
+    )))
 }
 
-fn answer(req: &Request, backends: &[Backend], ranges: &[Network], ignore_proxied: bool) -> Response {
+fn answer(
+    req: &Request,
+    backends: &[Backend],
+    ranges: &[Network],
+    ignore_proxied: bool,
+) -> Response {
     let accept = req.headers().get(ACCEPT);
     if !ranges.is_empty() {
         let ip = remote_addr(req).and_then(|a| a.trim().parse::<IpAddr>().ok());
@@ -145,9 +219,19 @@ fn answer(req: &Request, backends: &[Backend], ranges: &[Network], ignore_proxie
         }
     }
     if ignore_proxied {
-        let proxied = ["forwarded", "forwarded-proto", "forwarded-host", "forwarded-for", "forwarded-prefix"]
-            .iter()
-            .any(|h| req.headers().get(format!("x-{h}")).is_some_and(|v| !v.is_empty()));
+        let proxied = [
+            "forwarded",
+            "forwarded-proto",
+            "forwarded-host",
+            "forwarded-for",
+            "forwarded-prefix",
+        ]
+        .iter()
+        .any(|h| {
+            req.headers()
+                .get(format!("x-{h}"))
+                .is_some_and(|v| !v.is_empty())
+        });
         if proxied {
             return webob_default(StatusCode::NOT_FOUND, accept);
         }
@@ -157,7 +241,11 @@ fn answer(req: &Request, backends: &[Backend], ranges: &[Network], ignore_proxie
     let healthy = checks.iter().all(|c| c.available);
 
     if req.method() == Method::HEAD {
-        let status = if healthy { StatusCode::NO_CONTENT } else { StatusCode::SERVICE_UNAVAILABLE };
+        let status = if healthy {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        };
         let mut resp = Response::new(Body::empty());
         *resp.status_mut() = status;
         if !healthy {
@@ -166,7 +254,11 @@ fn answer(req: &Request, backends: &[Backend], ranges: &[Network], ignore_proxie
         }
         return resp;
     }
-    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if healthy {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let offers = ["text/plain", "text/html", "application/json"];
     let chosen = match accept {
         Some(accept) => best_offer(accept, &offers).unwrap_or(0),
@@ -176,7 +268,15 @@ fn answer(req: &Request, backends: &[Backend], ranges: &[Network], ignore_proxie
     let (content_type, body) = match chosen {
         1 => (TEXT_HTML_UTF8, html_body(&reasons)),
         2 => (APPLICATION_JSON, json_body(&reasons)),
-        _ => (TEXT_PLAIN_UTF8, reasons.iter().filter(|r| !r.is_empty()).copied().collect::<Vec<_>>().join("\n")),
+        _ => (
+            TEXT_PLAIN_UTF8,
+            reasons
+                .iter()
+                .filter(|r| !r.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     };
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = status;
@@ -196,8 +296,14 @@ fn server_port(req: &Request) -> u16 {
 }
 
 fn run_backend(backend: &Backend, port: u16) -> Check {
-    let ok = Check { available: true, reason: "OK" };
-    let disabled = Check { available: false, reason: "DISABLED BY FILE" };
+    let ok = Check {
+        available: true,
+        reason: "OK",
+    };
+    let disabled = Check {
+        available: false,
+        reason: "DISABLED BY FILE",
+    };
     match backend {
         Backend::DisableByFile(None) => ok,
         Backend::DisableByFile(Some(path)) => {
@@ -219,8 +325,14 @@ fn run_backend(backend: &Backend, port: u16) -> Check {
         },
         Backend::EnableByFiles(paths) => match paths.iter().find(|p| !exists(p)) {
             Some(missing) => {
-                tracing::warn!("EnableByFiles healthcheck middleware: Path {} is not present", missing.display());
-                Check { available: false, reason: "FILE PATH MISSING" }
+                tracing::warn!(
+                    "EnableByFiles healthcheck middleware: Path {} is not present",
+                    missing.display()
+                );
+                Check {
+                    available: false,
+                    reason: "FILE PATH MISSING",
+                }
             }
             None => ok,
         },
@@ -241,7 +353,15 @@ fn json_body(reasons: &[&str]) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    if serde::Serialize::serialize(&Report { detailed: false, reasons }, &mut ser).is_err() {
+    if serde::Serialize::serialize(
+        &Report {
+            detailed: false,
+            reasons,
+        },
+        &mut ser,
+    )
+    .is_err()
+    {
         return String::new();
     }
     String::from_utf8(out).unwrap_or_default()
@@ -275,15 +395,34 @@ mod tests {
         }
     }
 
-    async fn call(app: &HttpService, method: Method, accept: Option<&'static str>) -> (StatusCode, Option<String>, String) {
-        let mut b = http::Request::builder().method(method).uri("/healthcheck").header("Host", "h:8776");
+    async fn call(
+        app: &HttpService,
+        method: Method,
+        accept: Option<&'static str>,
+    ) -> (StatusCode, Option<String>, String) {
+        let mut b = http::Request::builder()
+            .method(method)
+            .uri("/healthcheck")
+            .header("Host", "h:8776");
         if let Some(a) = accept {
             b = b.header("Accept", a);
         }
-        let resp = app.clone().oneshot(b.body(Body::empty()).expect("request")).await.expect("infallible");
+        let resp = app
+            .clone()
+            .oneshot(b.body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
         let status = resp.status();
-        let ct = resp.headers().get(CONTENT_TYPE).map(|v| v.to_str().unwrap_or_default().to_owned());
-        let body = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let ct = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         (status, ct, String::from_utf8_lossy(&body).into_owned())
     }
 
@@ -296,9 +435,16 @@ mod tests {
 
         assert_eq!(
             call(&app, Method::GET, None).await,
-            (StatusCode::OK, Some("text/plain; charset=UTF-8".into()), "OK".into())
+            (
+                StatusCode::OK,
+                Some("text/plain; charset=UTF-8".into()),
+                "OK".into()
+            )
         );
-        assert_eq!(call(&app, Method::HEAD, None).await, (StatusCode::NO_CONTENT, None, String::new()));
+        assert_eq!(
+            call(&app, Method::HEAD, None).await,
+            (StatusCode::NO_CONTENT, None, String::new())
+        );
         assert_eq!(
             call(&app, Method::GET, Some("application/json")).await,
             (
@@ -311,18 +457,32 @@ mod tests {
         std::fs::write(&flag, b"").expect("create flag");
         assert_eq!(
             call(&app, Method::GET, Some("*/*")).await,
-            (StatusCode::SERVICE_UNAVAILABLE, Some("text/plain; charset=UTF-8".into()), "DISABLED BY FILE".into())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("text/plain; charset=UTF-8".into()),
+                "DISABLED BY FILE".into()
+            )
         );
         assert_eq!(
             call(&app, Method::HEAD, None).await,
-            (StatusCode::SERVICE_UNAVAILABLE, Some("text/plain; charset=UTF-8".into()), String::new())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("text/plain; charset=UTF-8".into()),
+                String::new()
+            )
         );
         assert_eq!(
             call(&app, Method::GET, Some("application/json")).await.2,
             "{\n    \"detailed\": false,\n    \"reasons\": [\n        \"DISABLED BY FILE\"\n    ]\n}"
         );
         let (status, ct, body) = call(&app, Method::GET, Some("text/html")).await;
-        assert_eq!((status, ct.as_deref()), (StatusCode::SERVICE_UNAVAILABLE, Some("text/html; charset=UTF-8")));
+        assert_eq!(
+            (status, ct.as_deref()),
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("text/html; charset=UTF-8")
+            )
+        );
         assert_eq!(
             body,
             "<HTML>\n<HEAD><TITLE>Healthcheck Status</TITLE></HEAD>\n<BODY>\n\n<H2>Result of 1 checks:</H2>\n<TABLE bgcolor=\"#ffffff\" border=\"1\">\n<TBODY>\n<TR>\n\n<TH>\nReason\n</TH>\n</TR>\n<TR>\n\n    <TD>DISABLED BY FILE</TD>\n\n</TR>\n</TBODY>\n</TABLE>\n<HR></HR>\n\n</BODY>\n</HTML>"
@@ -343,7 +503,11 @@ mod tests {
         let app = healthcheck(&HealthcheckSettings::default()).expect("app");
         assert_eq!(
             call(&app, Method::GET, None).await,
-            (StatusCode::OK, Some("text/plain; charset=UTF-8".into()), String::new())
+            (
+                StatusCode::OK,
+                Some("text/plain; charset=UTF-8".into()),
+                String::new()
+            )
         );
     }
 
@@ -354,14 +518,21 @@ mod tests {
         std::fs::write(&present, b"").expect("file");
         let settings = HealthcheckSettings {
             backends: vec!["enable_by_files".into(), "disable_by_files_ports".into()],
-            enable_by_file_paths: vec![present.display().to_string(), dir.path().join("absent").display().to_string()],
+            enable_by_file_paths: vec![
+                present.display().to_string(),
+                dir.path().join("absent").display().to_string(),
+            ],
             disable_by_file_paths: vec![format!("8776:{}", present.display())],
             ..HealthcheckSettings::default()
         };
         let app = healthcheck(&settings).expect("app");
         assert_eq!(
             call(&app, Method::GET, None).await,
-            (StatusCode::SERVICE_UNAVAILABLE, Some("text/plain; charset=UTF-8".into()), "FILE PATH MISSING\nDISABLED BY FILE".into())
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some("text/plain; charset=UTF-8".into()),
+                "FILE PATH MISSING\nDISABLED BY FILE".into()
+            )
         );
     }
 
@@ -371,12 +542,18 @@ mod tests {
             backends: vec!["disable_by_file".into(), "enable_by_files".into()],
             ..HealthcheckSettings::default()
         };
-        assert_eq!(healthcheck(&both).err(), Some(HealthcheckError::ExclusiveBackends));
+        assert_eq!(
+            healthcheck(&both).err(),
+            Some(HealthcheckError::ExclusiveBackends)
+        );
         let bad_range = HealthcheckSettings {
             allowed_source_ranges: vec!["10.0.0.0/99".into()],
             ..HealthcheckSettings::default()
         };
-        assert!(matches!(healthcheck(&bad_range), Err(HealthcheckError::SourceRange(_))));
+        assert!(matches!(
+            healthcheck(&bad_range),
+            Err(HealthcheckError::SourceRange(_))
+        ));
     }
 
     #[test]
@@ -385,7 +562,11 @@ mod tests {
         assert!(net.contains("10.1.200.3".parse().expect("ip")));
         assert!(!net.contains("10.2.0.1".parse().expect("ip")));
         assert!(!net.contains("::1".parse().expect("ip")));
-        assert!(Network::parse("::1").expect("net").contains("::1".parse().expect("ip")));
-        assert!(Network::parse("0.0.0.0/0").expect("net").contains("8.8.8.8".parse().expect("ip")));
+        assert!(Network::parse("::1")
+            .expect("net")
+            .contains("::1".parse().expect("ip")));
+        assert!(Network::parse("0.0.0.0/0")
+            .expect("net")
+            .contains("8.8.8.8".parse().expect("ip")));
     }
 }

@@ -14,9 +14,21 @@ use openstack_service::RequestContext;
 use tower::util::BoxCloneSyncService;
 use tower::ServiceExt;
 
+use openstack_config::Opt;
+
 use crate::fault::HttpError;
 use crate::filters::proxy::remote_addr;
 use crate::{HttpService, Request, RequestIds};
+
+openstack_config::options! {
+    /// `[DEFAULT] use_forwarded_for` (`cinder/api/middleware/auth.py`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ForwardedForOpts in "DEFAULT" {
+        use_forwarded_for: bool = Opt::bool()
+            .default("false")
+            .help("Treat X-Forwarded-For as the canonical remote address. Only enable this if you have a sanitizing proxy."),
+    }
+}
 
 /// Which project's context filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,12 +86,18 @@ pub(crate) fn remote_address(req: &Request, use_forwarded_for: bool) -> Option<S
 pub(crate) fn service_catalog(req: &Request) -> Result<serde_json::Value, HttpError> {
     match req.headers().get("x-service-catalog") {
         None => Ok(serde_json::Value::Array(Vec::new())),
-        Some(v) => serde_json::from_slice(v.as_bytes()).map_err(|_| HttpError::InvalidServiceCatalog),
+        Some(v) => {
+            serde_json::from_slice(v.as_bytes()).map_err(|_| HttpError::InvalidServiceCatalog)
+        }
     }
 }
 
 /// oslo.context `from_environ` over the identity headers (middleware.md §6).
-pub fn context_from_headers(req: &Request, flavor: ContextFlavor, use_forwarded_for: bool) -> Result<RequestContext, HttpError> {
+pub fn context_from_headers(
+    req: &Request,
+    flavor: ContextFlavor,
+    use_forwarded_for: bool,
+) -> Result<RequestContext, HttpError> {
     let h = req.headers();
     let mut ctx = base_context(req);
     ctx.auth_token = first_header(h, &["x-auth-token", "x-storage-token"]);
@@ -100,8 +118,8 @@ pub fn context_from_headers(req: &Request, flavor: ContextFlavor, use_forwarded_
     ctx.roles = first_header(h, &["x-roles", "x-role"])
         .map(|r| split_roles(&r))
         .unwrap_or_default();
-    ctx.is_admin_project = first_header(h, &["x-is-admin-project"])
-        .is_none_or(|v| v.eq_ignore_ascii_case("true"));
+    ctx.is_admin_project =
+        first_header(h, &["x-is-admin-project"]).is_none_or(|v| v.eq_ignore_ascii_case("true"));
     // cinder/nova: `policy.check_is_admin` with the default `context_is_admin` rule
     // (`role:admin`, compared case-insensitively like oslo.policy).
     ctx.is_admin = ctx.roles.iter().any(|r| r.eq_ignore_ascii_case("admin"));
@@ -115,7 +133,11 @@ pub fn context_from_headers(req: &Request, flavor: ContextFlavor, use_forwarded_
 }
 
 /// Wraps `inner` in the keystone context filter of `flavor`.
-pub fn keystone_context(inner: HttpService, flavor: ContextFlavor, use_forwarded_for: bool) -> HttpService {
+pub fn keystone_context(
+    inner: HttpService,
+    flavor: ContextFlavor,
+    use_forwarded_for: bool,
+) -> HttpService {
     BoxCloneSyncService::new(tower::service_fn(move |mut req: Request| {
         let inner = inner.clone();
         async move {
@@ -151,7 +173,8 @@ mod tests {
         BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
             let seen = seen.clone();
             async move {
-                *seen.lock().unwrap_or_else(|e| e.into_inner()) = req.extensions().get::<Arc<RequestContext>>().cloned();
+                *seen.lock().unwrap_or_else(|e| e.into_inner()) =
+                    req.extensions().get::<Arc<RequestContext>>().cloned();
                 Ok(Response::new(Body::from("app")))
             }
         }))
@@ -170,7 +193,8 @@ mod tests {
         let mut placeholder = RequestContext::new("req-11111111-2222-3333-4444-555555555555");
         placeholder.timestamp = time::macros::datetime!(2026-01-02 03:04:05 UTC);
         req.extensions_mut().insert(Arc::new(placeholder));
-        req.extensions_mut().insert(crate::filters::proxy::RemoteAddr("10.0.0.7".into()));
+        req.extensions_mut()
+            .insert(crate::filters::proxy::RemoteAddr("10.0.0.7".into()));
         req
     }
 
@@ -187,7 +211,10 @@ mod tests {
         ("X-Roles", "reader, member,admin"),
         ("X-Is-Admin-Project", "False"),
         ("X-Auth-Token", "tok"),
-        ("X-Service-Catalog", r#"[{"type": "volumev3", "endpoints": []}]"#),
+        (
+            "X-Service-Catalog",
+            r#"[{"type": "volumev3", "endpoints": []}]"#,
+        ),
         ("X-Forwarded-For", "192.0.2.9"),
     ];
 
@@ -199,7 +226,10 @@ mod tests {
         assert_eq!(resp.status(), StatusCode::OK);
         let ctx = seen.lock().expect("lock").clone().expect("context");
         assert_eq!(ctx.request_id, "req-11111111-2222-3333-4444-555555555555");
-        assert_eq!(ctx.global_request_id.as_deref(), Some("req-aaaaaaaa-2222-3333-4444-555555555555"));
+        assert_eq!(
+            ctx.global_request_id.as_deref(),
+            Some("req-aaaaaaaa-2222-3333-4444-555555555555")
+        );
         assert_eq!(ctx.user_id.as_deref(), Some("u1"));
         assert_eq!(ctx.user_name.as_deref(), Some("alice"));
         assert_eq!(ctx.project_id.as_deref(), Some("p1"));
@@ -212,7 +242,10 @@ mod tests {
         assert_eq!(ctx.auth_token.as_deref(), Some("tok"));
         assert_eq!(ctx.remote_address.as_deref(), Some("10.0.0.7"));
         assert_eq!(ctx.service_catalog[0]["type"], "volumev3");
-        assert_eq!(ctx.timestamp, time::macros::datetime!(2026-01-02 03:04:05 UTC));
+        assert_eq!(
+            ctx.timestamp,
+            time::macros::datetime!(2026-01-02 03:04:05 UTC)
+        );
     }
 
     #[tokio::test]
@@ -228,9 +261,13 @@ mod tests {
     async fn deprecated_headers_and_defaults() {
         let seen: Seen = Arc::default();
         let svc = keystone_context(recorder(seen.clone()), ContextFlavor::Nova, false);
-        svc.oneshot(request(&[("X-User", "legacy"), ("X-Tenant-Id", "t1"), ("X-Role", "member")]))
-            .await
-            .expect("infallible");
+        svc.oneshot(request(&[
+            ("X-User", "legacy"),
+            ("X-Tenant-Id", "t1"),
+            ("X-Role", "member"),
+        ]))
+        .await
+        .expect("infallible");
         let ctx = seen.lock().expect("lock").clone().expect("context");
         assert_eq!(ctx.user_id.as_deref(), Some("legacy"));
         assert_eq!(ctx.project_id.as_deref(), Some("t1"));
@@ -244,12 +281,20 @@ mod tests {
         let seen: Seen = Arc::default();
         let svc = keystone_context(recorder(seen.clone()), ContextFlavor::Cinder, false);
         let resp = svc
-            .oneshot(request(&[("X-Identity-Status", "Invalid"), ("X-Project-Id", "p1")]))
+            .oneshot(request(&[
+                ("X-Identity-Status", "Invalid"),
+                ("X-Project-Id", "p1"),
+            ]))
             .await
             .expect("infallible");
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
         assert!(seen.lock().expect("lock").is_none(), "app not called");
-        let body = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         assert!(body.starts_with(b"401 Unauthorized\n\nThis server could not verify"));
     }
 
@@ -257,11 +302,19 @@ mod tests {
     async fn bad_catalog_is_a_500() {
         let svc = keystone_context(recorder(Arc::default()), ContextFlavor::Cinder, false);
         let resp = svc
-            .oneshot(request(&[("X-User-Id", "u1"), ("X-Service-Catalog", "{not json")]))
+            .oneshot(request(&[
+                ("X-User-Id", "u1"),
+                ("X-Service-Catalog", "{not json"),
+            ]))
             .await
             .expect("infallible");
         assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let body = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         assert_eq!(
             String::from_utf8_lossy(&body),
             "500 Internal Server Error\n\nInvalid service catalog json.\n\n   "

@@ -75,7 +75,11 @@ pub fn no_auth(inner: HttpService, flavor: NoAuthFlavor, use_forwarded_for: bool
 }
 
 /// `RequestContext(user_id, project_id, is_admin=True, remote_address=...)`.
-fn cinder_context(req: &Request, token: &str, use_forwarded_for: bool) -> Result<RequestContext, Box<Response>> {
+fn cinder_context(
+    req: &Request,
+    token: &str,
+    use_forwarded_for: bool,
+) -> Result<RequestContext, Box<Response>> {
     let (user, project) = match token.split_once(':') {
         Some((u, p)) if !p.is_empty() => (u, p),
         Some((u, _)) => (u, u),
@@ -105,7 +109,8 @@ fn elevate(ctx: &mut RequestContext) {
 /// The 204 "login" answer to a request without a token.
 fn fake_token_response(req: &Request, flavor: NoAuthFlavor) -> Response {
     let user = first_header(req.headers(), &["x-auth-user"]).unwrap_or_else(|| "admin".to_owned());
-    let project = first_header(req.headers(), &["x-auth-project-id"]).unwrap_or_else(|| "admin".to_owned());
+    let project =
+        first_header(req.headers(), &["x-auth-project-id"]).unwrap_or_else(|| "admin".to_owned());
     let url = request_url(req);
     let base = url.trim_end_matches('/');
     let management_url = match flavor {
@@ -138,7 +143,8 @@ mod tests {
         BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
             let seen = seen.clone();
             async move {
-                *seen.lock().unwrap_or_else(|e| e.into_inner()) = req.extensions().get::<Arc<RequestContext>>().cloned();
+                *seen.lock().unwrap_or_else(|e| e.into_inner()) =
+                    req.extensions().get::<Arc<RequestContext>>().cloned();
                 Ok(Response::new(Body::from("app")))
             }
         }))
@@ -158,7 +164,9 @@ mod tests {
     }
 
     fn h(resp: &Response, name: &str) -> Option<String> {
-        resp.headers().get(name).map(|v| v.to_str().unwrap_or_default().to_owned())
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
     }
 
     #[tokio::test]
@@ -170,19 +178,35 @@ mod tests {
             .expect("infallible");
         assert_eq!(resp.status(), StatusCode::NO_CONTENT);
         assert_eq!(h(&resp, "x-auth-token").as_deref(), Some("admin:admin"));
-        assert_eq!(h(&resp, "x-server-management-url").as_deref(), Some("http://cinder:8776/v3"));
-        assert_eq!(h(&resp, "content-type").as_deref(), Some("text/plain; charset=UTF-8"));
+        assert_eq!(
+            h(&resp, "x-server-management-url").as_deref(),
+            Some("http://cinder:8776/v3")
+        );
+        assert_eq!(
+            h(&resp, "content-type").as_deref(),
+            Some("text/plain; charset=UTF-8")
+        );
         assert!(seen.lock().expect("lock").is_none(), "app not called");
     }
 
     #[tokio::test]
     async fn include_project_id_appends_the_project() {
-        let resp = no_auth(recorder(Arc::default()), NoAuthFlavor::CinderIncludeProjectId, false)
-            .oneshot(request("/v3", &[("X-Auth-User", "bob"), ("X-Auth-Project-Id", "p9")]))
-            .await
-            .expect("infallible");
+        let resp = no_auth(
+            recorder(Arc::default()),
+            NoAuthFlavor::CinderIncludeProjectId,
+            false,
+        )
+        .oneshot(request(
+            "/v3",
+            &[("X-Auth-User", "bob"), ("X-Auth-Project-Id", "p9")],
+        ))
+        .await
+        .expect("infallible");
         assert_eq!(h(&resp, "x-auth-token").as_deref(), Some("bob:p9"));
-        assert_eq!(h(&resp, "x-server-management-url").as_deref(), Some("http://cinder:8776/v3/p9"));
+        assert_eq!(
+            h(&resp, "x-server-management-url").as_deref(),
+            Some("http://cinder:8776/v3/p9")
+        );
     }
 
     #[tokio::test]
@@ -207,18 +231,31 @@ mod tests {
             .expect("infallible");
         let ctx = seen.lock().expect("lock").take().expect("context");
         assert_eq!(ctx.user_id.as_deref(), Some("solo"));
-        assert_eq!(ctx.project_id.as_deref(), Some("solo"), "no ':' means project = user");
+        assert_eq!(
+            ctx.project_id.as_deref(),
+            Some("solo"),
+            "no ':' means project = user"
+        );
     }
 
     #[tokio::test]
     async fn neutron_fake_project_id() {
         let seen: Seen = Arc::default();
-        let svc = no_auth(recorder(seen.clone()), NoAuthFlavor::NeutronFakeProjectId, false);
-        svc.clone().oneshot(request("/v2.0/networks", &[])).await.expect("infallible");
+        let svc = no_auth(
+            recorder(seen.clone()),
+            NoAuthFlavor::NeutronFakeProjectId,
+            false,
+        );
+        svc.clone()
+            .oneshot(request("/v2.0/networks", &[]))
+            .await
+            .expect("infallible");
         let ctx = seen.lock().expect("lock").take().expect("context");
         assert_eq!(ctx.project_id.as_deref(), Some("fake_project_id"));
         assert!(ctx.is_admin);
-        svc.oneshot(request("/v2.0/networks", &[("X-Project-Id", "real")])).await.expect("infallible");
+        svc.oneshot(request("/v2.0/networks", &[("X-Project-Id", "real")]))
+            .await
+            .expect("infallible");
         let ctx = seen.lock().expect("lock").take().expect("context");
         assert_eq!(ctx.project_id.as_deref(), Some("real"));
     }

@@ -8,7 +8,24 @@
 use tower::util::BoxCloneSyncService;
 use tower::ServiceExt;
 
+use openstack_config::Opt;
+
 use crate::{HttpService, Request};
+
+openstack_config::options! {
+    /// `[profiler]` options read by the WSGI middleware (`osprofiler/opts.py`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ProfilerOpts in "profiler" {
+        enabled: bool = Opt::bool()
+            .default("false")
+            .deprecated_name("profiler_enabled")
+            .help("Enable the profiling for all services on this node."),
+        hmac_keys: String = Opt::str()
+            .default("SECRET_KEY")
+            .secret()
+            .help("Secret key(s) to use for encrypting context data for performance profiling."),
+    }
+}
 
 /// Wraps `inner` in the profiler filter.
 pub fn osprofiler(inner: HttpService, enabled: bool) -> HttpService {
@@ -19,8 +36,12 @@ pub fn osprofiler(inner: HttpService, enabled: bool) -> HttpService {
     BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
         let inner = inner.clone();
         async move {
-            if req.headers().contains_key("x-trace-info") && req.headers().contains_key("x-trace-hmac") {
-                tracing::debug!("X-Trace-Info received; OSProfiler tracing is not supported, serving untraced");
+            if req.headers().contains_key("x-trace-info")
+                && req.headers().contains_key("x-trace-hmac")
+            {
+                tracing::debug!(
+                    "X-Trace-Info received; OSProfiler tracing is not supported, serving untraced"
+                );
             }
             inner.oneshot(req).await
         }
@@ -51,8 +72,15 @@ mod tests {
                 .header("X-Trace-HMAC", "def")
                 .body(Body::empty())
                 .expect("request");
-            let resp = osprofiler(inner, enabled).oneshot(req).await.expect("infallible");
-            assert_eq!(resp.status(), StatusCode::ACCEPTED, "headers reach the app untouched");
+            let resp = osprofiler(inner, enabled)
+                .oneshot(req)
+                .await
+                .expect("infallible");
+            assert_eq!(
+                resp.status(),
+                StatusCode::ACCEPTED,
+                "headers reach the app untouched"
+            );
         }
     }
 }

@@ -15,7 +15,19 @@ use http::header::{HeaderValue, HOST};
 use tower::util::BoxCloneSyncService;
 use tower::ServiceExt;
 
+use openstack_config::Opt;
+
 use crate::{script_name, HttpService, Request, ScriptName};
+
+openstack_config::options! {
+    /// `[oslo_middleware]` option of http_proxy_to_wsgi (`oslo_middleware/http_proxy_to_wsgi.py`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct ProxyOpts in "oslo_middleware" {
+        enable_proxy_headers_parsing: bool = Opt::bool()
+            .default("false")
+            .help("Whether the application is behind a proxy or not. This determines if the middleware should parse the headers or not."),
+    }
+}
 
 /// WSGI `wsgi.url_scheme` when it differs from what the server saw (`https` behind a
 /// proxy). Absent: the URI's scheme, else `http`.
@@ -190,7 +202,10 @@ mod tests {
         req
     }
 
-    async fn run(enabled: bool, headers: &[(&'static str, &'static str)]) -> (String, Option<String>, String) {
+    async fn run(
+        enabled: bool,
+        headers: &[(&'static str, &'static str)],
+    ) -> (String, Option<String>, String) {
         let seen: Seen = Arc::default();
         let _ = http_proxy_to_wsgi(recorder(seen.clone()), enabled)
             .oneshot(request(headers))
@@ -201,7 +216,14 @@ mod tests {
 
     #[tokio::test]
     async fn disabled_ignores_the_headers() {
-        let got = run(false, &[("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "cloud")]).await;
+        let got = run(
+            false,
+            &[
+                ("X-Forwarded-Proto", "https"),
+                ("X-Forwarded-Host", "cloud"),
+            ],
+        )
+        .await;
         assert_eq!(got.0, "http://api:8776");
         assert_eq!(got.1.as_deref(), Some("10.0.0.9"));
         assert_eq!(got.2, "http://api:8776/v3/?a=1");
@@ -229,7 +251,10 @@ mod tests {
         let got = run(
             true,
             &[
-                ("Forwarded", "for=192.0.2.60;proto=https;host=cloud, for=192.0.2.61;proto=http"),
+                (
+                    "Forwarded",
+                    "for=192.0.2.60;proto=https;host=cloud, for=192.0.2.61;proto=http",
+                ),
                 ("X-Forwarded-Proto", "http"),
                 ("X-Forwarded-Host", "ignored"),
             ],
@@ -244,7 +269,9 @@ mod tests {
         let seen: Seen = Arc::default();
         let mut req = request(&[("X-Forwarded-Prefix", "/volume")]);
         req.extensions_mut().insert(ScriptName("/v3".into()));
-        let _ = http_proxy_to_wsgi(recorder(seen.clone()), true).oneshot(req).await;
+        let _ = http_proxy_to_wsgi(recorder(seen.clone()), true)
+            .oneshot(req)
+            .await;
         assert_eq!(seen.lock().expect("lock")[0].0, "http://api:8776/volume/v3");
     }
 }

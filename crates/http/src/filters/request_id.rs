@@ -107,24 +107,27 @@ mod tests {
     use super::*;
     use crate::{Body, Response};
 
+    type Seen = Arc<Mutex<Vec<(RequestIds, Option<Arc<RequestContext>>)>>>;
+
     /// An inner app that answers 200 and reports what it saw in the extensions.
-    fn recorder(
-        seen: Arc<Mutex<Vec<(RequestIds, Option<Arc<RequestContext>>)>>>,
-        api_version: bool,
-    ) -> HttpService {
+    fn recorder(seen: Seen, api_version: bool) -> HttpService {
         BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
             let seen = seen.clone();
             async move {
                 let ids = req.extensions().get::<RequestIds>().cloned();
                 let ctx = req.extensions().get::<Arc<RequestContext>>().cloned();
                 if let Some(ids) = ids {
-                    seen.lock().unwrap_or_else(|e| e.into_inner()).push((ids, ctx));
+                    seen.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((ids, ctx));
                 }
                 tracing::info!("inside the app");
                 let mut resp = Response::new(Body::from("ok"));
                 if api_version {
-                    resp.headers_mut()
-                        .insert(OPENSTACK_API_VERSION, HeaderValue::from_static("volume 3.0"));
+                    resp.headers_mut().insert(
+                        OPENSTACK_API_VERSION,
+                        HeaderValue::from_static("volume 3.0"),
+                    );
                 }
                 Ok(resp)
             }
@@ -168,7 +171,11 @@ mod tests {
             .oneshot(get(&[("X-OpenStack-Request-ID", good)]))
             .await
             .expect("infallible");
-        assert_ne!(resp.headers()[&X_OPENSTACK_REQUEST_ID], good, "local id is always fresh");
+        assert_ne!(
+            resp.headers()[&X_OPENSTACK_REQUEST_ID],
+            good,
+            "local id is always fresh"
+        );
         svc.clone()
             .oneshot(get(&[("x-openstack-request-id", "req-NOT-A-UUID")]))
             .await
@@ -182,7 +189,10 @@ mod tests {
         let seen = seen.lock().expect("lock");
         assert_eq!(seen[0].0.global_request_id.as_deref(), Some(good));
         assert_eq!(seen[1].0.global_request_id, None);
-        assert_eq!(seen[2].0.global_request_id, None, "upper case is not accepted");
+        assert_eq!(
+            seen[2].0.global_request_id, None,
+            "upper case is not accepted"
+        );
     }
 
     #[tokio::test]
@@ -198,7 +208,9 @@ mod tests {
             .await
             .expect("infallible");
         assert_eq!(resp.headers()[&X_OPENSTACK_REQUEST_ID], "req-mine");
-        let compute = resp.headers()[&X_COMPUTE_REQUEST_ID].to_str().expect("ascii");
+        let compute = resp.headers()[&X_COMPUTE_REQUEST_ID]
+            .to_str()
+            .expect("ascii");
         assert!(compute.starts_with("req-") && compute != "req-mine");
     }
 
@@ -227,9 +239,8 @@ mod tests {
             resp.headers()[&X_COMPUTE_REQUEST_ID],
             resp.headers()[&X_OPENSTACK_REQUEST_ID]
         );
-        let seen = seen.lock().expect("lock");
-        let (ids, ctx) = &seen[0];
-        let ctx = ctx.as_ref().expect("placeholder context");
+        let (ids, ctx) = seen.lock().expect("lock")[0].clone();
+        let ctx = ctx.expect("placeholder context");
         assert_eq!(ctx.request_id, ids.request_id);
         assert_eq!(ctx.global_request_id.as_deref(), Some(good));
         assert_eq!(ctx.user_id, None);
@@ -280,7 +291,10 @@ mod tests {
             let mut visitor = RequestIdVisitor(None);
             attrs.record(&mut visitor);
             if let Some(id) = visitor.0 {
-                self.ids.lock().unwrap_or_else(|e| e.into_inner()).insert(*next, id);
+                self.ids
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(*next, id);
             }
             tracing::span::Id::from_u64(*next)
         }
@@ -290,10 +304,16 @@ mod tests {
             let stack = self.stack.lock().unwrap_or_else(|e| e.into_inner());
             let ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
             let id = stack.iter().rev().find_map(|s| ids.get(s).cloned());
-            self.events.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+            self.events
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(id);
         }
         fn enter(&self, span: &tracing::span::Id) {
-            self.stack.lock().unwrap_or_else(|e| e.into_inner()).push(span.into_u64());
+            self.stack
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(span.into_u64());
         }
         fn exit(&self, _: &tracing::span::Id) {
             self.stack.lock().unwrap_or_else(|e| e.into_inner()).pop();
@@ -309,7 +329,8 @@ mod tests {
                 .build()
                 .expect("runtime");
             rt.block_on(
-                request_id(recorder(Arc::default(), false), RequestIdFlavor::Oslo).oneshot(get(&[])),
+                request_id(recorder(Arc::default(), false), RequestIdFlavor::Oslo)
+                    .oneshot(get(&[])),
             )
             .expect("infallible")
         });

@@ -18,11 +18,23 @@ use http_body_util::{LengthLimitError, Limited};
 use tower::util::BoxCloneSyncService;
 use tower::ServiceExt;
 
+use openstack_config::Opt;
+
 use crate::fault::HttpError;
 use crate::{Body, HttpService, Request};
 
 /// oslo.middleware's default `max_request_body_size` (112 KiB).
 pub const DEFAULT_MAX_REQUEST_BODY_SIZE: u64 = 114_688;
+
+openstack_config::options! {
+    /// `[oslo_middleware]` option of sizelimit (`oslo_middleware/sizelimit.py`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct SizeLimitOpts in "oslo_middleware" {
+        max_request_body_size: i64 = Opt::int()
+            .default("114688")
+            .help("The maximum body size for each request, in bytes."),
+    }
+}
 
 /// Wraps `inner` in the body size limiter.
 pub fn size_limit(inner: HttpService, max_request_body_size: u64) -> HttpService {
@@ -135,7 +147,12 @@ mod tests {
     }
 
     async fn text(resp: Response) -> String {
-        let bytes = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|c| c.to_bytes())
+            .unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
@@ -151,7 +168,10 @@ mod tests {
             .header(CONTENT_LENGTH, "114689")
             .body(Body::from(vec![b'x'; 114_689]))
             .expect("request");
-        let resp = size_limit(app, DEFAULT_MAX_REQUEST_BODY_SIZE).oneshot(req).await.expect("infallible");
+        let resp = size_limit(app, DEFAULT_MAX_REQUEST_BODY_SIZE)
+            .oneshot(req)
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(!called.load(Ordering::SeqCst));
         assert_eq!(
@@ -212,15 +232,25 @@ mod tests {
             axum::routing::post(|body: Bytes| async move { body.len().to_string() }),
         );
         let app: HttpService = BoxCloneSyncService::new(router);
-        let req = http::Request::post("/").body(chunked(2048)).expect("request");
-        let resp = size_limit(app.clone(), 1000).oneshot(req).await.expect("infallible");
+        let req = http::Request::post("/")
+            .body(chunked(2048))
+            .expect("request");
+        let resp = size_limit(app.clone(), 1000)
+            .oneshot(req)
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(
             text(resp).await,
             "413 Request Entity Too Large\n\nRequest is too large. Larger than 1000.\n\n   "
         );
-        let req = http::Request::post("/").body(chunked(999)).expect("request");
-        let resp = size_limit(app, 1000).oneshot(req).await.expect("infallible");
+        let req = http::Request::post("/")
+            .body(chunked(999))
+            .expect("request");
+        let resp = size_limit(app, 1000)
+            .oneshot(req)
+            .await
+            .expect("infallible");
         assert_eq!(text(resp).await, "999");
     }
 
@@ -229,8 +259,13 @@ mod tests {
         let app = BoxCloneSyncService::new(tower::service_fn(|_req: Request| async {
             Ok(Response::new(Body::from("ignored body")))
         }));
-        let req = http::Request::post("/").body(chunked(300 * 1024)).expect("request");
-        let resp = size_limit(app, DEFAULT_MAX_REQUEST_BODY_SIZE).oneshot(req).await.expect("infallible");
+        let req = http::Request::post("/")
+            .body(chunked(300 * 1024))
+            .expect("request");
+        let resp = size_limit(app, DEFAULT_MAX_REQUEST_BODY_SIZE)
+            .oneshot(req)
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::OK);
     }
 }

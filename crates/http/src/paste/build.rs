@@ -671,7 +671,7 @@ impl<'a> Loader<'a> {
                 Factory::App(app) => standard_app(*app, &self.args(ctx)),
                 Factory::Service(factory) => factory(&self.args(ctx)),
                 Factory::Unsupported(_) => Err(Self::unsupported(ctx, spec)),
-                Factory::Filter(_) => Err(self.misplaced(ctx, spec)),
+                Factory::Filter(_) | Factory::ServiceFilter(_) => Err(self.misplaced(ctx, spec)),
             },
             Kind::Pipeline { filters, app } => {
                 let mut app = self.build_app(app)?;
@@ -701,6 +701,7 @@ impl<'a> Loader<'a> {
         match &ctx.kind {
             Kind::Factory { spec, factory } => match factory {
                 Factory::Filter(kind) => standard_filter(*kind, &self.args(ctx)),
+                Factory::ServiceFilter(factory) => factory(&self.args(ctx)),
                 Factory::Unsupported(_) => Err(Self::unsupported(ctx, spec)),
                 _ => Err(self.misplaced(ctx, spec)),
             },

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use openstack_config::ConfigOpts;
 
-use crate::HttpService;
+use crate::{Filter, HttpService};
 
 mod build;
 mod error;
@@ -19,6 +19,8 @@ mod parse;
 mod pipeline_factory;
 mod registry;
 mod urlmap;
+#[cfg(test)]
+mod tests;
 
 pub use build::Loader;
 pub use error::PasteError;
@@ -66,12 +68,21 @@ impl FactoryArgs<'_> {
 
 /// An app factory of a service crate (`cinder.api.v3.router:APIRouter.factory`).
 pub type AppFactory = fn(&FactoryArgs) -> Result<HttpService, PasteError>;
+/// A filter factory of a service crate (a project-specific filter the standard registry
+/// lacks, e.g. nova's `request_log` once nova exists).
+pub type FilterFactory = fn(&FactoryArgs) -> Result<Filter, PasteError>;
 
 /// The apps a service adds to the standard registry, by their upstream Python paths
 /// (`module.path:object.attr`, as written after `paste.app_factory =` or `call:`).
 pub trait AppFactories: Send + Sync {
     fn app(&self, spec: &str) -> Option<AppFactory>;
+    /// Every spec `app` (and `filter`) accepts, for the unknown-factory error.
     fn names(&self) -> Vec<&'static str>;
+    /// Project-specific filters. A standard spec always wins, except one the registry only
+    /// knows as "not supported yet", which a service may implement here.
+    fn filter(&self, _spec: &str) -> Option<FilterFactory> {
+        None
+    }
 }
 
 /// No service apps: only the standard registry.

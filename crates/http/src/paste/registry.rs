@@ -4,7 +4,7 @@
 //! Replaces Python's import of dotted paths (`paste.deploy.util.lookup_object`) with one
 //! explicit `match` (paste.md §7); service crates add their apps through `AppFactories`.
 
-use super::{AppFactories, AppFactory};
+use super::{AppFactories, AppFactory, FilterFactory};
 
 /// What a spec in a section names, before lookup: `module.path:object.attr` (from `call:` or a
 /// `paste.*_factory` key) or an egg entry point (`egg:Paste#urlmap`).
@@ -102,6 +102,8 @@ pub enum Factory {
     Filter(StandardFilter),
     /// An app from the service crate.
     Service(AppFactory),
+    /// A filter from the service crate.
+    ServiceFilter(FilterFactory),
     /// Known upstream factory that this build does not implement.
     Unsupported(Produces),
 }
@@ -110,7 +112,7 @@ impl Factory {
     pub fn produces(&self) -> Produces {
         match self {
             Factory::Composite(_) | Factory::App(_) | Factory::Service(_) => Produces::App,
-            Factory::Filter(_) => Produces::Filter,
+            Factory::Filter(_) | Factory::ServiceFilter(_) => Produces::Filter,
             Factory::Unsupported(p) => *p,
         }
     }
@@ -123,6 +125,7 @@ impl std::fmt::Debug for Factory {
             Factory::App(a) => write!(f, "App({a:?})"),
             Factory::Filter(x) => write!(f, "Filter({x:?})"),
             Factory::Service(_) => write!(f, "Service"),
+            Factory::ServiceFilter(_) => write!(f, "ServiceFilter"),
             Factory::Unsupported(p) => write!(f, "Unsupported({p:?})"),
         }
     }
@@ -224,16 +227,23 @@ pub fn builtin(spec: &str) -> Option<Factory> {
     Some(factory)
 }
 
-/// Looks a spec up: the standard registry first, then the service's apps.
+/// Looks a spec up: the standard registry first, then the service's apps and filters (which
+/// may implement a spec the registry only knows as unsupported).
 pub fn lookup(spec: &Spec, apps: &dyn AppFactories) -> Option<Factory> {
-    let canonical = spec.canonical();
-    if let Some(factory) = builtin(&canonical) {
-        return Some(factory);
+    let standard = builtin(&spec.canonical());
+    if let Some(factory) = standard {
+        if !matches!(factory, Factory::Unsupported(_)) {
+            return Some(factory);
+        }
     }
-    match spec {
-        Spec::Import(path) => apps.app(path).map(Factory::Service),
+    let service = match spec {
+        Spec::Import(path) => apps
+            .app(path)
+            .map(Factory::Service)
+            .or_else(|| apps.filter(path).map(Factory::ServiceFilter)),
         Spec::Egg { .. } => None,
-    }
+    };
+    service.or(standard)
 }
 
 /// All specs `lookup` accepts, for the unknown-factory error.

@@ -468,10 +468,10 @@ mod tests {
             body,
             "404 Not Found\r\nThe resource could not be found.\r\n/other\r\n\r\n"
         );
-        let (status, body) = call(&m, "localhost", "/x<y", Some("*/*")).await;
+        let (status, body) = call(&m, "localhost", "/x&y", Some("*/*")).await;
         assert_eq!(status, 404);
         assert!(body.starts_with("<html>"), "{body}");
-        assert!(body.contains("/x&lt;y"), "{body}");
+        assert!(body.contains("/x&amp;y"), "{body}");
     }
 
     #[test]

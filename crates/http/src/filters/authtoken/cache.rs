@@ -161,7 +161,10 @@ mod tests {
 
         let cache = TokenCache::new(Some(Duration::from_secs(300)), 10);
         cache.insert("expired", data(Some(-5)));
-        assert!(cache.get("expired").is_none(), "an expired token is never cached");
+        assert!(
+            cache.get("expired").is_none(),
+            "an expired token is never cached"
+        );
         cache.insert("no-expiry", data(None));
         assert!(cache.get("no-expiry").is_some());
     }

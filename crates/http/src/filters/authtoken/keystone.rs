@@ -97,7 +97,9 @@ impl ServiceCredentials {
             (Some(id), _) => Some(json!({"id": id})),
             (None, Some(name)) => {
                 let mut p = json!({"name": name});
-                if let Some(domain) = Self::domain(&self.project_domain_id, &self.project_domain_name) {
+                if let Some(domain) =
+                    Self::domain(&self.project_domain_id, &self.project_domain_name)
+                {
                     p["domain"] = domain;
                 }
                 Some(p)
@@ -205,8 +207,15 @@ impl TokenData {
             roles,
             catalog: t.get("catalog").and_then(Value::as_array).cloned(),
             expires_at,
-            is_admin_project: t.get("is_admin_project").and_then(Value::as_bool).unwrap_or(true),
-            bind: t.get("bind").and_then(Value::as_object).cloned().unwrap_or_default(),
+            is_admin_project: t
+                .get("is_admin_project")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            bind: t
+                .get("bind")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
             access_rules,
             raw: Arc::new(raw),
         })
@@ -270,7 +279,9 @@ pub struct KeystoneClient {
 pub fn identity_endpoint(auth_url: &str) -> Result<String, ClientConfigError> {
     let url = auth_url.trim().trim_end_matches('/');
     let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.contains(char::is_whitespace) {
+    if !(lower.starts_with("http://") || lower.starts_with("https://"))
+        || url.contains(char::is_whitespace)
+    {
         return Err(ClientConfigError::AuthUrl(auth_url.to_owned()));
     }
     let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
@@ -282,7 +293,9 @@ pub fn identity_endpoint(auth_url: &str) -> Result<String, ClientConfigError> {
     })
 }
 
-fn connector(settings: &ClientSettings) -> Result<HttpsConnector<HttpConnector>, ClientConfigError> {
+fn connector(
+    settings: &ClientSettings,
+) -> Result<HttpsConnector<HttpConnector>, ClientConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut http = HttpConnector::new();
     http.enforce_http(false);
@@ -312,7 +325,9 @@ fn connector(settings: &ClientSettings) -> Result<HttpsConnector<HttpConnector>,
                 .with_no_client_auth();
             builder.with_tls_config(config)
         }
-        None => match hyper_rustls::HttpsConnectorBuilder::new().with_provider_and_native_roots(provider.clone()) {
+        None => match hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(provider.clone())
+        {
             Ok(native) => native,
             Err(_) => builder
                 .with_provider_and_webpki_roots(provider)
@@ -341,7 +356,11 @@ impl KeystoneClient {
     }
 
     /// Validates `user_token`: valid data, `Invalid` (404), or why Keystone could not say.
-    pub async fn validate(&self, user_token: &str, allow_expired: bool) -> Result<Validation, KeystoneError> {
+    pub async fn validate(
+        &self,
+        user_token: &str,
+        allow_expired: bool,
+    ) -> Result<Validation, KeystoneError> {
         let service = self.service_token().await?;
         match self.get_token(&service, user_token, allow_expired).await? {
             Attempt::Done(v) => Ok(v),
@@ -358,7 +377,12 @@ impl KeystoneClient {
         }
     }
 
-    async fn get_token(&self, service: &str, user_token: &str, allow_expired: bool) -> Result<Attempt, KeystoneError> {
+    async fn get_token(
+        &self,
+        service: &str,
+        user_token: &str,
+        allow_expired: bool,
+    ) -> Result<Attempt, KeystoneError> {
         let mut flags = Vec::new();
         if !self.settings.include_service_catalog {
             flags.push("nocatalog");
@@ -418,7 +442,12 @@ impl KeystoneClient {
         let body = serde_json::to_vec(&self.settings.credentials.auth_body())
             .map_err(|e| KeystoneError::InvalidResponse(e.to_string()))?;
         let (status, headers, resp_body) = self
-            .send(Method::POST, &url, &[("content-type", "application/json")], Some(body))
+            .send(
+                Method::POST,
+                &url,
+                &[("content-type", "application/json")],
+                Some(body),
+            )
             .await?;
         if !status.is_success() {
             tracing::warn!(
@@ -426,18 +455,26 @@ impl KeystoneClient {
                 status.as_u16(),
                 String::from_utf8_lossy(&resp_body)
             );
-            return Err(KeystoneError::ServiceAuth { url, status: status.as_u16() });
+            return Err(KeystoneError::ServiceAuth {
+                url,
+                status: status.as_u16(),
+            });
         }
         let token = headers
             .get("x-subject-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
-            .ok_or_else(|| KeystoneError::InvalidResponse("no X-Subject-Token in the auth response".into()))?;
+            .ok_or_else(|| {
+                KeystoneError::InvalidResponse("no X-Subject-Token in the auth response".into())
+            })?;
         let expires_at = serde_json::from_slice::<Value>(&resp_body)
             .ok()
             .and_then(|v| text(&v, &["token", "expires_at"]))
             .and_then(|s| OffsetDateTime::parse(&s, &Rfc3339).ok());
-        *guard = Some(ServiceToken { token: token.clone(), expires_at });
+        *guard = Some(ServiceToken {
+            token: token.clone(),
+            expires_at,
+        });
         Ok(token)
     }
 
@@ -458,16 +495,24 @@ impl KeystoneClient {
                 .header("accept", "application/json")
                 .header("user-agent", "openstack-rs keystonemiddleware");
             for (k, v) in headers {
-                let value = HeaderValue::from_str(v)
-                    .map_err(|_| KeystoneError::InvalidResponse(format!("invalid {k} header value")))?;
+                let value = HeaderValue::from_str(v).map_err(|_| {
+                    KeystoneError::InvalidResponse(format!("invalid {k} header value"))
+                })?;
                 builder = builder.header(*k, value);
             }
-            if body.is_some() && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(CONTENT_TYPE.as_str())) {
+            if body.is_some()
+                && !headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case(CONTENT_TYPE.as_str()))
+            {
                 builder = builder.header(CONTENT_TYPE, "application/json");
             }
             let req = builder
                 .body(Full::new(Bytes::from(body.clone().unwrap_or_default())))
-                .map_err(|e| KeystoneError::Connect { url: url.to_owned(), reason: e.to_string() })?;
+                .map_err(|e| KeystoneError::Connect {
+                    url: url.to_owned(),
+                    reason: e.to_string(),
+                })?;
             let exchange = async {
                 let resp = self.http.request(req).await?;
                 let (parts, body) = resp.into_parts();
@@ -475,10 +520,17 @@ impl KeystoneClient {
                 Ok::<_, hyper_util::client::legacy::Error>((parts, bytes))
             };
             match tokio::time::timeout(self.settings.timeout, exchange).await {
-                Err(_) => return Err(KeystoneError::Timeout { url: url.to_owned() }),
+                Err(_) => {
+                    return Err(KeystoneError::Timeout {
+                        url: url.to_owned(),
+                    })
+                }
                 Ok(Ok((parts, Ok(bytes)))) => return Ok((parts.status, parts.headers, bytes)),
                 Ok(Ok((_, Err(e)))) => {
-                    return Err(KeystoneError::Connect { url: url.to_owned(), reason: e.to_string() })
+                    return Err(KeystoneError::Connect {
+                        url: url.to_owned(),
+                        reason: e.to_string(),
+                    })
                 }
                 Ok(Err(e)) if e.is_connect() && attempt < self.settings.max_retries => {
                     attempt += 1;
@@ -490,8 +542,12 @@ impl KeystoneClient {
                     delay = (delay * 2).min(Duration::from_secs(60));
                 }
                 Ok(Err(e)) => {
-                    let reason = std::error::Error::source(&e).map_or_else(|| e.to_string(), |s| s.to_string());
-                    return Err(KeystoneError::Connect { url: url.to_owned(), reason });
+                    let reason = std::error::Error::source(&e)
+                        .map_or_else(|| e.to_string(), |s| s.to_string());
+                    return Err(KeystoneError::Connect {
+                        url: url.to_owned(),
+                        reason,
+                    });
                 }
             }
         }
@@ -556,7 +612,8 @@ mod tests {
         assert!(!data.is_expired());
         assert_eq!(data.catalog, Some(vec![]));
         assert!(TokenData::from_body(json!({"error": {}})).is_none());
-        let old = TokenData::from_body(json!({"token": {"expires_at": "2001-01-01T00:00:00Z"}})).expect("token");
+        let old = TokenData::from_body(json!({"token": {"expires_at": "2001-01-01T00:00:00Z"}}))
+            .expect("token");
         assert!(old.is_expired());
     }
 }

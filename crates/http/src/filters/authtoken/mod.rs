@@ -28,8 +28,126 @@ use self::keystone::{
     ClientConfigError, ClientSettings, KeystoneClient, KeystoneError, ServiceCredentials,
     TokenData, Validation,
 };
+use openstack_config::Opt;
+
 use crate::fault::{to_python_json, HttpError, OrderedJson};
 use crate::{path_info, script_name, HttpService, Request};
+
+openstack_config::options! {
+    /// `[keystone_authtoken]` options of the middleware (`keystonemiddleware/auth_token/_opts.py`,
+    /// plus keystoneauth's `auth_type` / `auth_section`). memcache options other than
+    /// `memcached_servers` are not read.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct AuthTokenOpts in "keystone_authtoken" {
+        www_authenticate_uri: Option<String> = Opt::str()
+            .deprecated_name("auth_uri")
+            .help("Complete \"public\" Identity API endpoint. This endpoint should not be an \"admin\" endpoint, as it should be accessible by all end users. Unauthenticated clients are redirected to this endpoint to authenticate."),
+        auth_version: Option<String> = Opt::str().help("API version of the Identity API endpoint."),
+        interface: String = Opt::str()
+            .default("internal")
+            .help("Interface to use for the Identity API endpoint. Valid values are \"public\", \"internal\" (default) or \"admin\"."),
+        delay_auth_decision: bool = Opt::bool()
+            .default("false")
+            .help("Do not handle authorization requests within the middleware, but delegate the authorization decision to downstream WSGI components."),
+        http_connect_timeout: Option<i64> = Opt::int()
+            .help("Request timeout value for communicating with Identity API server."),
+        http_request_max_retries: i64 = Opt::int()
+            .default("3")
+            .help("How many times are we trying to reconnect when communicating with Identity API Server."),
+        certfile: Option<String> = Opt::str().help("Required if identity server requires client certificate"),
+        keyfile: Option<String> = Opt::str().help("Required if identity server requires client certificate"),
+        cafile: Option<String> = Opt::str()
+            .help("A PEM encoded Certificate Authority to use when verifying HTTPs connections. Defaults to system CAs."),
+        insecure: bool = Opt::bool().default("false").help("Verify HTTPS connections."),
+        region_name: Option<String> = Opt::str().help("The region in which the identity server can be found."),
+        memcached_servers: Vec<String> = Opt::list()
+            .deprecated_name("memcache_servers")
+            .help("Optionally specify a list of memcached server(s) to use for caching. If left undefined, tokens will instead be cached in-process."),
+        token_cache_time: i64 = Opt::int()
+            .default("300")
+            .help("In order to prevent excessive effort spent validating tokens, the middleware caches previously-seen tokens for a configurable duration (in seconds). Set to -1 to disable caching completely."),
+        include_service_catalog: bool = Opt::bool()
+            .default("true")
+            .help("(Optional) Indicate whether to set the X-Service-Catalog header. If False, middleware will not ask for service catalog on token validation and will not set the X-Service-Catalog header."),
+        enforce_token_bind: String = Opt::str()
+            .default("permissive")
+            .help("Used to control the use and type of token binding. Can be set to: \"disabled\" to not check token binding. \"permissive\" (default) to validate binding information if the bind type is of a form known to the server and ignore it if not. \"strict\" like \"permissive\" but if the bind type is unknown the token will be rejected. \"required\" any form of token binding is needed to be allowed. Finally the name of a binding method that must be present in tokens."),
+        service_token_roles: Vec<String> = Opt::list()
+            .default("service")
+            .help("A choice of roles that must be present in a service token. Service tokens are allowed to request that an expired token can be used and so this check should tightly control that only actual services should be sending this token. Roles here are applied as an ANY check so any role in this list must be present. For backwards compatibility reasons this currently only affects the allow_expired check."),
+        service_token_roles_required: bool = Opt::bool()
+            .default("true")
+            .help("When set to True, service tokens must contain a role from the service_token_roles list to be considered valid. This prevents end-user tokens from being used as service tokens."),
+        service_type: Option<String> = Opt::str()
+            .help("The name or type of the service as it appears in the service catalog. This is used to validate tokens that have restricted access rules."),
+        auth_type: Option<String> = Opt::str()
+            .deprecated_name("auth_plugin")
+            .help("Authentication type to load"),
+        auth_section: Option<String> = Opt::str()
+            .help("Config Section from which to load plugin specific options"),
+    }
+}
+
+openstack_config::options! {
+    /// keystoneauth's `password` plugin options, read from `[keystone_authtoken]` or from
+    /// the group named by `auth_section`.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct PasswordAuthOpts in "keystone_authtoken" {
+        auth_url: Option<String> = Opt::str().help("Authentication URL"),
+        username: Option<String> = Opt::str().deprecated_name("user_name").help("Username"),
+        user_id: Option<String> = Opt::str().help("User id"),
+        password: Option<String> = Opt::str().secret().help("User's password"),
+        user_domain_id: Option<String> = Opt::str().help("User's domain id"),
+        user_domain_name: Option<String> = Opt::str().help("User's domain name"),
+        project_id: Option<String> = Opt::str().deprecated_name("tenant_id").help("Project ID to scope to"),
+        project_name: Option<String> = Opt::str().deprecated_name("tenant_name").help("Project name to scope to"),
+        project_domain_id: Option<String> = Opt::str().help("Domain ID containing project"),
+        project_domain_name: Option<String> = Opt::str().help("Domain name containing project"),
+        default_domain_id: Option<String> = Opt::str()
+            .help("Optional domain ID to use with v3 and v2 parameters. It will be used for both the user and project domain in v3 and ignored in v2 authentication."),
+        default_domain_name: Option<String> = Opt::str()
+            .help("Optional domain name to use with v3 API and v2 parameters. It will be used for both the user and project domain in v3 and ignored in v2 authentication."),
+    }
+}
+
+impl AuthTokenSettings {
+    /// The settings from the loaded option groups.
+    pub fn from_opts(o: AuthTokenOpts, p: PasswordAuthOpts) -> AuthTokenSettings {
+        let or_default =
+            |own: Option<String>, default: &Option<String>| own.or_else(|| default.clone());
+        AuthTokenSettings {
+            www_authenticate_uri: o.www_authenticate_uri,
+            auth_type: o.auth_type,
+            auth_url: p.auth_url,
+            credentials: ServiceCredentials {
+                username: p.username,
+                user_id: p.user_id,
+                password: p.password.unwrap_or_default(),
+                user_domain_id: or_default(p.user_domain_id, &p.default_domain_id),
+                user_domain_name: or_default(p.user_domain_name, &p.default_domain_name),
+                project_name: p.project_name,
+                project_id: p.project_id,
+                project_domain_id: or_default(p.project_domain_id, &p.default_domain_id),
+                project_domain_name: or_default(p.project_domain_name, &p.default_domain_name),
+            },
+            interface: o.interface,
+            region_name: o.region_name,
+            delay_auth_decision: o.delay_auth_decision,
+            include_service_catalog: o.include_service_catalog,
+            token_cache_time: o.token_cache_time,
+            service_token_roles: o.service_token_roles,
+            service_token_roles_required: o.service_token_roles_required,
+            service_type: o.service_type,
+            enforce_token_bind: o.enforce_token_bind,
+            http_connect_timeout: o.http_connect_timeout,
+            http_request_max_retries: o.http_request_max_retries,
+            memcached_servers: o.memcached_servers,
+            cafile: o.cafile,
+            insecure: o.insecure,
+            cache_capacity: DEFAULT_CAPACITY,
+        }
+    }
+}
 
 /// The validated user token body (WSGI `keystone.token_info`), in the request extensions.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +211,9 @@ impl Default for AuthTokenSettings {
 pub enum AuthTokenError {
     #[error("[keystone_authtoken] auth_type is not set; set auth_type = password and the service user's credentials")]
     NoAuthType,
-    #[error("[keystone_authtoken] auth_type = {0} is not supported; supported: password, v3password")]
+    #[error(
+        "[keystone_authtoken] auth_type = {0} is not supported; supported: password, v3password"
+    )]
     UnsupportedAuthType(String),
     #[error("[keystone_authtoken] auth_url is not set")]
     NoAuthUrl,
@@ -166,13 +286,33 @@ enum Rejection {
 }
 
 /// Builds the authtoken filter around `inner`.
-pub fn auth_token(inner: HttpService, settings: &AuthTokenSettings) -> Result<HttpService, AuthTokenError> {
-    let state = Arc::new(AuthToken::new(settings.clone())?);
-    Ok(BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
-        let inner = inner.clone();
-        let state = state.clone();
-        async move { state.call(inner, req).await }
-    })))
+pub fn auth_token(
+    inner: HttpService,
+    settings: &AuthTokenSettings,
+) -> Result<HttpService, AuthTokenError> {
+    Ok(AuthTokenFilter::new(settings)?.wrap(inner))
+}
+
+/// A built authtoken filter: one Keystone client and one token cache, shared by every
+/// application it wraps.
+#[derive(Clone)]
+pub struct AuthTokenFilter(Arc<AuthToken>);
+
+impl AuthTokenFilter {
+    /// Checks the settings and builds the client (no network traffic yet).
+    pub fn new(settings: &AuthTokenSettings) -> Result<AuthTokenFilter, AuthTokenError> {
+        Ok(AuthTokenFilter(Arc::new(AuthToken::new(settings.clone())?)))
+    }
+
+    /// Wraps `inner`.
+    pub fn wrap(&self, inner: HttpService) -> HttpService {
+        let state = self.0.clone();
+        BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
+            let inner = inner.clone();
+            let state = state.clone();
+            async move { state.call(inner, req).await }
+        }))
+    }
 }
 
 impl AuthToken {
@@ -208,7 +348,11 @@ impl AuthToken {
             max_retries: u32::try_from(settings.http_request_max_retries.max(0)).unwrap_or(0),
             cafile: settings.cafile.clone(),
         })?;
-        let uri = match settings.www_authenticate_uri.as_deref().filter(|u| !u.is_empty()) {
+        let uri = match settings
+            .www_authenticate_uri
+            .as_deref()
+            .filter(|u| !u.is_empty())
+        {
             Some(uri) => uri.to_owned(),
             None => {
                 tracing::warn!(
@@ -239,7 +383,11 @@ impl AuthToken {
         })
     }
 
-    async fn call(&self, inner: HttpService, mut req: Request) -> Result<crate::Response, std::convert::Infallible> {
+    async fn call(
+        &self,
+        inner: HttpService,
+        mut req: Request,
+    ) -> Result<crate::Response, std::convert::Infallible> {
         for name in &self.strip {
             req.headers_mut().remove(name);
         }
@@ -265,7 +413,11 @@ impl AuthToken {
                     service_valid = if self.settings.service_token_roles_required {
                         role_ok
                     } else {
-                        if !role_ok && !self.warned_service_role.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        if !role_ok
+                            && !self
+                                .warned_service_role
+                                .swap(true, std::sync::atomic::Ordering::Relaxed)
+                        {
                             tracing::warn!(
                                 "A valid token was submitted as a service token, but it was not a valid service token. This is incorrect but backwards compatible behaviour. This will be removed in future releases."
                             );
@@ -287,11 +439,16 @@ impl AuthToken {
                     service_valid = false;
                 }
             }
-            set(req.headers_mut(), SERVICE_STATUS, Some(confirmed(service_valid)));
+            set(
+                req.headers_mut(),
+                SERVICE_STATUS,
+                Some(confirmed(service_valid)),
+            );
         }
 
         // User token (step 3).
-        let user_token = header_text(&req, "x-auth-token").or_else(|| header_text(&req, "x-storage-token"));
+        let user_token =
+            header_text(&req, "x-auth-token").or_else(|| header_text(&req, "x-storage-token"));
         let mut user: Option<Arc<TokenData>> = None;
         if let Some(token) = &user_token {
             tracing::debug!("Authenticating user token");
@@ -315,7 +472,11 @@ impl AuthToken {
                 }
             }
         }
-        set(req.headers_mut(), USER_STATUS, Some(confirmed(user.is_some())));
+        set(
+            req.headers_mut(),
+            USER_STATUS,
+            Some(confirmed(user.is_some())),
+        );
 
         // Decision (step 4).
         if user.is_none() || !service_valid {
@@ -336,7 +497,11 @@ impl AuthToken {
             set(
                 req.headers_mut(),
                 HeaderName::from_static("x-is-admin-project"),
-                Some(if data.is_admin_project { "True" } else { "False" }),
+                Some(if data.is_admin_project {
+                    "True"
+                } else {
+                    "False"
+                }),
             );
             for (deprecated, current) in [
                 ("x-role", "x-roles"),
@@ -346,7 +511,8 @@ impl AuthToken {
                 ("x-tenant", "x-project-name"),
             ] {
                 if let Some(v) = req.headers().get(current).cloned() {
-                    req.headers_mut().insert(HeaderName::from_static(deprecated), v);
+                    req.headers_mut()
+                        .insert(HeaderName::from_static(deprecated), v);
                 }
             }
             if data.system_all {
@@ -357,11 +523,13 @@ impl AuthToken {
                 if let Some(catalog) = &data.catalog {
                     let json = to_python_json(&v2_catalog(catalog));
                     if let Ok(v) = HeaderValue::from_bytes(json.as_bytes()) {
-                        req.headers_mut().insert(HeaderName::from_static("x-service-catalog"), v);
+                        req.headers_mut()
+                            .insert(HeaderName::from_static("x-service-catalog"), v);
                     }
                 }
             }
-            req.extensions_mut().insert(KeystoneTokenInfo(data.raw.clone()));
+            req.extensions_mut()
+                .insert(KeystoneTokenInfo(data.raw.clone()));
         }
         if let Some(data) = service.as_ref().filter(|_| service_valid) {
             set_identity_headers(req.headers_mut(), "x-service-", data);
@@ -377,10 +545,16 @@ impl AuthToken {
 
     /// Keystone could not be asked: 503, or (with `delay_auth_decision`) `None` = treat the
     /// token as invalid.
-    fn unavailable(&self, err: &KeystoneError, accept: Option<&HeaderValue>) -> Option<crate::Response> {
+    fn unavailable(
+        &self,
+        err: &KeystoneError,
+        accept: Option<&HeaderValue>,
+    ) -> Option<crate::Response> {
         tracing::error!("Unable to validate token: {err}");
         if self.settings.delay_auth_decision {
-            tracing::debug!("Keystone unavailable; marking token as invalid and deferring auth decision.");
+            tracing::debug!(
+                "Keystone unavailable; marking token as invalid and deferring auth decision."
+            );
             None
         } else {
             Some(HttpError::KeystoneUnavailable.to_response(accept))
@@ -418,7 +592,9 @@ impl AuthToken {
         };
         let path = format!("{}{}", script_name(req), path_info(req));
         let allowed = rules.iter().any(|rule| {
-            rule.method == req.method().as_str() && rule.service == service_type && path_matches(&path, &rule.path)
+            rule.method == req.method().as_str()
+                && rule.service == service_type
+                && path_matches(&path, &rule.path)
         });
         if !allowed {
             tracing::warn!("Request not allowed by the application credential's access rules");
@@ -504,6 +680,9 @@ fn set_identity_headers(headers: &mut HeaderMap, prefix: &str, data: &TokenData)
     }
 }
 
+/// One v2 endpoint dict being built: its region and its fields in order.
+type RegionEndpoints = (Option<String>, Vec<(String, OrderedJson)>);
+
 /// `_normalize_catalog`: the v3 catalog in the v2 shape, key order as upstream builds it.
 pub fn v2_catalog(catalog: &[Value]) -> OrderedJson {
     let services = catalog
@@ -517,16 +696,22 @@ pub fn v2_catalog(catalog: &[Value]) -> OrderedJson {
                 fields.push(("name".to_owned(), OrderedJson::Value(name.clone())));
             }
             // One dict per region, in order of first appearance.
-            let mut regions: Vec<(Option<String>, Vec<(String, OrderedJson)>)> = Vec::new();
+            let mut regions: Vec<RegionEndpoints> = Vec::new();
             let endpoints = service.get("endpoints").and_then(Value::as_array);
             for endpoint in endpoints.into_iter().flatten() {
-                let region = endpoint.get("region").and_then(Value::as_str).map(str::to_owned);
+                let region = endpoint
+                    .get("region")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 let index = match regions.iter().position(|(r, _)| *r == region) {
                     Some(i) => i,
                     None => {
                         let mut first = Vec::new();
                         if let Some(r) = region.as_ref().filter(|r| !r.is_empty()) {
-                            first.push(("region".to_owned(), OrderedJson::Value(Value::String(r.clone()))));
+                            first.push((
+                                "region".to_owned(),
+                                OrderedJson::Value(Value::String(r.clone())),
+                            ));
                         }
                         regions.push((region, first));
                         regions.len() - 1
@@ -545,7 +730,10 @@ pub fn v2_catalog(catalog: &[Value]) -> OrderedJson {
                     None => region_fields.push((key, url)),
                 }
             }
-            let endpoints = regions.into_iter().map(|(_, f)| OrderedJson::Object(f)).collect();
+            let endpoints = regions
+                .into_iter()
+                .map(|(_, f)| OrderedJson::Object(f))
+                .collect();
             fields.push(("endpoints".to_owned(), OrderedJson::Array(endpoints)));
             OrderedJson::Object(fields)
         })

@@ -45,24 +45,44 @@ fn reply(status: u16, headers: &[(&str, String)], body: Value) -> hyper::Respons
     let mut resp = hyper::Response::new(Full::new(Bytes::from(body.to_string())));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in headers {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(v),
+        ) {
             resp.headers_mut().insert(k, v);
         }
     }
     resp
 }
 
-async fn keystone(state: Arc<FakeState>, req: hyper::Request<hyper::body::Incoming>) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+async fn keystone(
+    state: Arc<FakeState>,
+    req: hyper::Request<hyper::body::Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
-    let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let body = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    let header = |n: &str| {
+        parts
+            .headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     if parts.uri.path() != "/v3/auth/tokens" {
         return Ok(reply(404, &[], json!({"error": {"code": 404}})));
     }
     if parts.method == http::Method::POST {
         let creds: Value = serde_json::from_slice(&body).unwrap_or_default();
         let user = &creds["auth"]["identity"]["password"]["user"];
-        if user["name"] != "cinder" || user["password"] != "secret" || creds["auth"]["scope"]["project"]["name"] != "service" {
+        if user["name"] != "cinder"
+            || user["password"] != "secret"
+            || creds["auth"]["scope"]["project"]["name"] != "service"
+        {
             return Ok(reply(401, &[], json!({"error": {"code": 401}})));
         }
         let n = state.auths.fetch_add(1, Ordering::SeqCst) + 1;
@@ -76,7 +96,9 @@ async fn keystone(state: Arc<FakeState>, req: hyper::Request<hyper::body::Incomi
     if state.revoke_service_tokens.swap(false, Ordering::SeqCst) {
         lock(&state.service_tokens).clear();
     }
-    if !lock(&state.service_tokens).contains(&auth) || header("openstack-identity-access-rules") != "1" {
+    if !lock(&state.service_tokens).contains(&auth)
+        || header("openstack-identity-access-rules") != "1"
+    {
         return Ok(reply(401, &[], json!({"error": {"code": 401}})));
     }
     state.validations.fetch_add(1, Ordering::SeqCst);
@@ -84,11 +106,17 @@ async fn keystone(state: Arc<FakeState>, req: hyper::Request<hyper::body::Incomi
     lock(&state.queries).push(query.clone());
     let subject = header("x-subject-token");
     let Some(mut token) = lock(&state.users).get(&subject).cloned() else {
-        return Ok(reply(404, &[], json!({"error": {"code": 404, "message": "Could not find token"}})));
+        return Ok(reply(
+            404,
+            &[],
+            json!({"error": {"code": 404, "message": "Could not find token"}}),
+        ));
     };
     let expired = token["expires_at"]
         .as_str()
-        .and_then(|s| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok())
+        .and_then(|s| {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+        })
         .is_some_and(|at| at < time::OffsetDateTime::now_utc());
     // Keystone answers expired tokens only with allow_expired (the "stale" user breaks
     // that rule on purpose, to test the middleware's own expiry check).
@@ -100,7 +128,11 @@ async fn keystone(state: Arc<FakeState>, req: hyper::Request<hyper::body::Incomi
             obj.remove("catalog");
         }
     }
-    Ok(reply(200, &[("x-subject-token", subject)], json!({"token": token})))
+    Ok(reply(
+        200,
+        &[("x-subject-token", subject)],
+        json!({"token": token}),
+    ))
 }
 
 struct FakeKeystone {
@@ -109,7 +141,9 @@ struct FakeKeystone {
 }
 
 async fn fake_keystone() -> FakeKeystone {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = Arc::new(FakeState::default());
     let served = state.clone();
@@ -118,7 +152,9 @@ async fn fake_keystone() -> FakeKeystone {
             let state = served.clone();
             tokio::spawn(async move {
                 let svc = hyper::service::service_fn(move |req| keystone(state.clone(), req));
-                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
             });
         }
     });
@@ -130,7 +166,10 @@ async fn fake_keystone() -> FakeKeystone {
     service["roles"] = json!([{"name": "service"}]);
     users.insert("nova-service".into(), service);
     drop(users);
-    FakeKeystone { url: format!("http://{addr}"), state }
+    FakeKeystone {
+        url: format!("http://{addr}"),
+        state,
+    }
 }
 
 fn member_token(expires_in: i64, user_id: &str) -> Value {
@@ -173,7 +212,10 @@ fn recorder(seen: Seen) -> HttpService {
     BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
         let seen = seen.clone();
         async move {
-            lock(&seen).push((req.headers().clone(), req.extensions().get::<KeystoneTokenInfo>().cloned()));
+            lock(&seen).push((
+                req.headers().clone(),
+                req.extensions().get::<KeystoneTokenInfo>().cloned(),
+            ));
             let mut resp = Response::new(Body::from("app"));
             if req.uri().path() == "/deny" {
                 *resp.status_mut() = StatusCode::UNAUTHORIZED;
@@ -192,7 +234,12 @@ fn request(path: &str, headers: &[(&str, &str)]) -> Request {
 }
 
 async fn text(resp: Response) -> String {
-    let bytes = resp.into_body().collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -208,7 +255,15 @@ async fn valid_token_sets_identity_headers_and_strips_forged_ones() {
     let seen: Seen = Arc::default();
     let svc = auth_token(recorder(seen.clone()), &settings(&ks.url)).expect("filter");
     let resp = svc
-        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good"), ("X-Roles", "admin"), ("X-Service-Roles", "admin"), ("OpenStack-System-Scope", "all")]))
+        .oneshot(request(
+            "/v3/volumes",
+            &[
+                ("X-Auth-Token", "good"),
+                ("X-Roles", "admin"),
+                ("X-Service-Roles", "admin"),
+                ("OpenStack-System-Scope", "all"),
+            ],
+        ))
         .await
         .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
@@ -230,7 +285,11 @@ async fn valid_token_sets_identity_headers_and_strips_forged_ones() {
     assert_eq!(h(headers, "x-tenant-name"), Some("demo"));
     assert_eq!(h(headers, "x-tenant"), Some("demo"));
     assert_eq!(h(headers, "x-service-catalog"), Some(CATALOG_V2));
-    assert_eq!(h(headers, "x-service-roles"), None, "forged header stripped");
+    assert_eq!(
+        h(headers, "x-service-roles"),
+        None,
+        "forged header stripped"
+    );
     assert_eq!(h(headers, "x-service-identity-status"), None);
     assert_eq!(h(headers, "openstack-system-scope"), None);
     assert_eq!(h(headers, "x-domain-id"), None);
@@ -251,8 +310,14 @@ async fn valid_token_gives_a_context_through_keystonecontext() {
             Ok(Response::new(Body::empty()))
         }
     }));
-    let svc = auth_token(keystone_context(app, ContextFlavor::Cinder, false), &settings(&ks.url)).expect("filter");
-    svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+    let svc = auth_token(
+        keystone_context(app, ContextFlavor::Cinder, false),
+        &settings(&ks.url),
+    )
+    .expect("filter");
+    svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+        .await
+        .expect("infallible");
     let ctx = lock(&seen).clone().expect("context");
     assert_eq!(ctx.user_id.as_deref(), Some("u1"));
     assert_eq!(ctx.project_id.as_deref(), Some("p1"));
@@ -261,7 +326,10 @@ async fn valid_token_gives_a_context_through_keystonecontext() {
     assert!(!ctx.is_admin);
     assert!(!ctx.is_admin_project);
     assert_eq!(ctx.auth_token.as_deref(), Some("good"));
-    assert_eq!(ctx.service_catalog[0]["endpoints"][0]["publicURL"], "http://c:8776/v3");
+    assert_eq!(
+        ctx.service_catalog[0]["endpoints"][0]["publicURL"],
+        "http://c:8776/v3"
+    );
 }
 
 #[tokio::test]
@@ -270,11 +338,22 @@ async fn invalid_or_missing_token_is_401_with_www_authenticate() {
     let seen: Seen = Arc::default();
     let svc = auth_token(recorder(seen.clone()), &settings(&ks.url)).expect("filter");
 
-    let resp = svc.clone().oneshot(request("/v3/volumes", &[])).await.expect("infallible");
+    let resp = svc
+        .clone()
+        .oneshot(request("/v3/volumes", &[]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(ks.state.auths.load(Ordering::SeqCst), 0, "no token, no Keystone call");
+    assert_eq!(
+        ks.state.auths.load(Ordering::SeqCst),
+        0,
+        "no token, no Keystone call"
+    );
 
-    let resp = svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "bogus")])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "bogus")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let www: Vec<_> = resp.headers().get_all(WWW_AUTHENTICATE).iter().collect();
     assert_eq!(www, ["Keystone uri=\"http://keystone.example:5000\""]);
@@ -297,7 +376,11 @@ async fn keystone_down_is_503() {
     let mut s = settings(&format!("http://127.0.0.1:{port}/v3"));
     s.http_request_max_retries = 1;
     let svc = auth_token(recorder(Arc::default()), &s).expect("filter");
-    let resp = svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+    let resp = svc
+        .clone()
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         text(resp).await,
@@ -309,7 +392,10 @@ async fn keystone_down_is_503() {
     s.http_request_max_retries = 0;
     let seen: Seen = Arc::default();
     let svc = auth_token(recorder(seen.clone()), &s).expect("filter");
-    let resp = svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(h(&lock(&seen)[0].0, "x-identity-status"), Some("Invalid"));
 }
@@ -319,13 +405,25 @@ async fn successful_validations_are_cached_invalid_ones_are_not() {
     let ks = fake_keystone().await;
     let svc = auth_token(recorder(Arc::default()), &settings(&ks.url)).expect("filter");
     for _ in 0..3 {
-        let resp = svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+        let resp = svc
+            .clone()
+            .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::OK);
     }
     assert_eq!(ks.state.validations.load(Ordering::SeqCst), 1);
-    assert_eq!(ks.state.auths.load(Ordering::SeqCst), 1, "service token reused");
+    assert_eq!(
+        ks.state.auths.load(Ordering::SeqCst),
+        1,
+        "service token reused"
+    );
     for _ in 0..2 {
-        let resp = svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", "bogus")])).await.expect("infallible");
+        let resp = svc
+            .clone()
+            .oneshot(request("/v3/volumes", &[("X-Auth-Token", "bogus")]))
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     }
     assert_eq!(ks.state.validations.load(Ordering::SeqCst), 3);
@@ -335,7 +433,10 @@ async fn successful_validations_are_cached_invalid_ones_are_not() {
     s.token_cache_time = -1;
     let svc = auth_token(recorder(Arc::default()), &s).expect("filter");
     for _ in 0..2 {
-        svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+        svc.clone()
+            .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+            .await
+            .expect("infallible");
     }
     assert_eq!(ks.state.validations.load(Ordering::SeqCst), 5);
 }
@@ -344,15 +445,26 @@ async fn successful_validations_are_cached_invalid_ones_are_not() {
 async fn reauthenticates_once_when_the_service_token_is_rejected() {
     let ks = fake_keystone().await;
     let svc = auth_token(recorder(Arc::default()), &settings(&ks.url)).expect("filter");
-    let resp = svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+    let resp = svc
+        .clone()
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(ks.state.auths.load(Ordering::SeqCst), 1);
 
     ks.state.revoke_service_tokens.store(true, Ordering::SeqCst);
     lock(&ks.state.users).insert("other".into(), member_token(3600, "u2"));
-    let resp = svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "other")])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "other")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
-    assert_eq!(ks.state.auths.load(Ordering::SeqCst), 2, "one re-authentication");
+    assert_eq!(
+        ks.state.auths.load(Ordering::SeqCst),
+        2,
+        "one re-authentication"
+    );
 }
 
 #[tokio::test]
@@ -361,7 +473,10 @@ async fn bad_service_credentials_are_503() {
     let mut s = settings(&ks.url);
     s.credentials.password = "wrong".into();
     let svc = auth_token(recorder(Arc::default()), &s).expect("filter");
-    let resp = svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good")]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -371,11 +486,21 @@ async fn expired_tokens_are_refused_unless_a_service_token_vouches() {
     let seen: Seen = Arc::default();
     let svc = auth_token(recorder(seen.clone()), &settings(&ks.url)).expect("filter");
     for token in ["expired", "stale"] {
-        let resp = svc.clone().oneshot(request("/v3/volumes", &[("X-Auth-Token", token)])).await.expect("infallible");
+        let resp = svc
+            .clone()
+            .oneshot(request("/v3/volumes", &[("X-Auth-Token", token)]))
+            .await
+            .expect("infallible");
         assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{token}");
     }
     let resp = svc
-        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "expired"), ("X-Service-Token", "nova-service")]))
+        .oneshot(request(
+            "/v3/volumes",
+            &[
+                ("X-Auth-Token", "expired"),
+                ("X-Service-Token", "nova-service"),
+            ],
+        ))
         .await
         .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
@@ -385,7 +510,9 @@ async fn expired_tokens_are_refused_unless_a_service_token_vouches() {
     assert_eq!(h(headers, "x-service-identity-status"), Some("Confirmed"));
     assert_eq!(h(headers, "x-service-user-id"), Some("nova-id"));
     assert_eq!(h(headers, "x-service-roles"), Some("service"));
-    assert!(lock(&ks.state.queries).iter().any(|q| q == "allow_expired=1"));
+    assert!(lock(&ks.state.queries)
+        .iter()
+        .any(|q| q == "allow_expired=1"));
 }
 
 #[tokio::test]
@@ -393,7 +520,10 @@ async fn service_token_without_the_service_role_is_refused() {
     let ks = fake_keystone().await;
     let svc = auth_token(recorder(Arc::default()), &settings(&ks.url)).expect("filter");
     let resp = svc
-        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "good"), ("X-Service-Token", "good")]))
+        .oneshot(request(
+            "/v3/volumes",
+            &[("X-Auth-Token", "good"), ("X-Service-Token", "good")],
+        ))
         .await
         .expect("infallible");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
@@ -408,7 +538,10 @@ async fn delay_auth_decision_passes_invalid_requests_and_marks_downstream_401() 
     let svc = auth_token(recorder(seen.clone()), &s).expect("filter");
     let resp = svc
         .clone()
-        .oneshot(request("/v3/volumes", &[("X-Auth-Token", "bogus"), ("X-User-Id", "forged")]))
+        .oneshot(request(
+            "/v3/volumes",
+            &[("X-Auth-Token", "bogus"), ("X-User-Id", "forged")],
+        ))
         .await
         .expect("infallible");
     assert_eq!(resp.status(), StatusCode::OK);
@@ -417,9 +550,15 @@ async fn delay_auth_decision_passes_invalid_requests_and_marks_downstream_401() 
         assert_eq!(h(&seen[0].0, "x-identity-status"), Some("Invalid"));
         assert_eq!(h(&seen[0].0, "x-user-id"), None);
     }
-    let resp = svc.oneshot(request("/deny", &[])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request("/deny", &[]))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(resp.headers()[WWW_AUTHENTICATE], "Keystone uri=\"http://keystone.example:5000\"");
+    assert_eq!(
+        resp.headers()[WWW_AUTHENTICATE],
+        "Keystone uri=\"http://keystone.example:5000\""
+    );
 }
 
 #[tokio::test]
@@ -429,10 +568,16 @@ async fn nocatalog_when_the_catalog_is_not_wanted() {
     s.include_service_catalog = false;
     let seen: Seen = Arc::default();
     let svc = auth_token(recorder(seen.clone()), &s).expect("filter");
-    svc.oneshot(request("/v3/volumes", &[("X-Auth-Token", "good"), ("X-Service-Catalog", "[]")]))
-        .await
-        .expect("infallible");
-    assert_eq!(lock(&ks.state.queries).as_slice(), &["nocatalog".to_owned()]);
+    svc.oneshot(request(
+        "/v3/volumes",
+        &[("X-Auth-Token", "good"), ("X-Service-Catalog", "[]")],
+    ))
+    .await
+    .expect("infallible");
+    assert_eq!(
+        lock(&ks.state.queries).as_slice(),
+        &["nocatalog".to_owned()]
+    );
     assert_eq!(h(&lock(&seen)[0].0, "x-service-catalog"), None);
 }
 
@@ -449,7 +594,10 @@ async fn access_rules_need_a_matching_rule() {
     let status = |path: &'static str| {
         let svc = svc.clone();
         async move {
-            svc.oneshot(request(path, &[("X-Auth-Token", "restricted")])).await.expect("infallible").status()
+            svc.oneshot(request(path, &[("X-Auth-Token", "restricted")]))
+                .await
+                .expect("infallible")
+                .status()
         }
     };
     assert_eq!(status("/v3/p1/volumes/detail").await, StatusCode::OK);
@@ -457,7 +605,13 @@ async fn access_rules_need_a_matching_rule() {
 
     // Without service_type such tokens are refused.
     let svc = auth_token(recorder(Arc::default()), &settings(&ks.url)).expect("filter");
-    let resp = svc.oneshot(request("/v3/p1/volumes/x", &[("X-Auth-Token", "restricted")])).await.expect("infallible");
+    let resp = svc
+        .oneshot(request(
+            "/v3/p1/volumes/x",
+            &[("X-Auth-Token", "restricted")],
+        ))
+        .await
+        .expect("infallible");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -465,9 +619,15 @@ async fn access_rules_need_a_matching_rule() {
 fn refused_configurations() {
     let mut s = settings("http://127.0.0.1:5000");
     s.auth_type = None;
-    assert_eq!(AuthToken::new(s.clone()).err(), Some(AuthTokenError::NoAuthType));
+    assert_eq!(
+        AuthToken::new(s.clone()).err(),
+        Some(AuthTokenError::NoAuthType)
+    );
     s.auth_type = Some("token".into());
-    assert!(matches!(AuthToken::new(s.clone()), Err(AuthTokenError::UnsupportedAuthType(_))));
+    assert!(matches!(
+        AuthToken::new(s.clone()),
+        Err(AuthTokenError::UnsupportedAuthType(_))
+    ));
     s.auth_type = Some("password".into());
     s.auth_url = None;
     assert_eq!(AuthToken::new(s).err(), Some(AuthTokenError::NoAuthUrl));
@@ -483,7 +643,10 @@ fn https_connector_builds_with_system_roots() {
 #[test]
 fn path_patterns() {
     assert!(path_matches("/v3/p1/volumes", "/v3/{project_id}/volumes"));
-    assert!(!path_matches("/v3/p1/x/volumes", "/v3/{project_id}/volumes"));
+    assert!(!path_matches(
+        "/v3/p1/x/volumes",
+        "/v3/{project_id}/volumes"
+    ));
     assert!(path_matches("/v3/p1/volumes", "/v3/*/volumes"));
     assert!(path_matches("/v3/p1/volumes/a/b", "/v3/**"));
     assert!(!path_matches("/v3", "/v3/**"));
@@ -495,7 +658,8 @@ fn catalog_conversion_keeps_upstream_order() {
     let token = member_token(60, "u");
     let catalog = token["catalog"].as_array().cloned().unwrap_or_default();
     assert_eq!(to_python_json(&v2_catalog(&catalog)), CATALOG_V2);
-    let no_region = vec![json!({"type": "identity", "endpoints": [{"interface": "admin", "url": "http://k"}]})];
+    let no_region =
+        vec![json!({"type": "identity", "endpoints": [{"interface": "admin", "url": "http://k"}]})];
     assert_eq!(
         to_python_json(&v2_catalog(&no_region)),
         r#"[{"type": "identity", "endpoints": [{"adminURL": "http://k"}]}]"#
