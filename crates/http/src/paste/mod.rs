@@ -18,9 +18,9 @@ mod error;
 mod parse;
 mod pipeline_factory;
 mod registry;
-mod urlmap;
 #[cfg(test)]
 mod tests;
+mod urlmap;
 
 pub use build::Loader;
 pub use error::PasteError;

@@ -121,13 +121,13 @@ impl PasteFile {
     /// The interpolated value of `key` in `section` (`DEFAULT` for the defaults), falling back
     /// to `[DEFAULT]` as configparser does. `None` when the key exists in neither.
     pub fn get(&self, section: &str, key: &str) -> Result<String, PasteError> {
-        let raw = self
-            .lookup(section, key)
-            .ok_or_else(|| self.interpolation_error(format!(
+        let raw = self.lookup(section, key).ok_or_else(|| {
+            self.interpolation_error(format!(
                 "No option {} in section: {}",
                 py_repr(key),
                 py_repr(section)
-            )))?;
+            ))
+        })?;
         let mut out = String::new();
         self.interpolate_some(section, key, raw, raw, &mut out, 1)
             .map_err(|m| self.interpolation_error(m))?;
@@ -272,8 +272,7 @@ impl<'f> Reader<'f> {
     }
 
     fn read(mut self, text: &str) -> Result<(), PasteError> {
-        let mut lines = text.split_inclusive('\n').enumerate().peekable();
-        while let Some((index, line)) = lines.next() {
+        for (index, line) in text.split_inclusive('\n').enumerate() {
             let lineno = index + 1;
             let stripped = line.trim();
             let is_comment = stripped.starts_with('#') || stripped.starts_with(';');
@@ -525,7 +524,10 @@ mod tests {
         assert_eq!(get(&f, "app:a", "pct"), "100%");
         assert_eq!(get(&f, "app:a", "chain"), "/srv/x/y");
         let defaults = f.defaults().expect("defaults");
-        assert_eq!(defaults.get("here").map(String::as_str), Some("/etc/cinder"));
+        assert_eq!(
+            defaults.get("here").map(String::as_str),
+            Some("/etc/cinder")
+        );
         assert_eq!(defaults.get("base").map(String::as_str), Some("/srv"));
     }
 

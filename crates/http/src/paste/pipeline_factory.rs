@@ -80,7 +80,9 @@ fn option<T: FromValue + FromRaw>(
     }
     match conf.raw_value("DEFAULT", name) {
         Some(raw) => T::from_raw(&raw).ok_or_else(|| {
-            args.error(format!("invalid value '{raw}' for option {name} in [DEFAULT]"))
+            args.error(format!(
+                "invalid value '{raw}' for option {name} in [DEFAULT]"
+            ))
         }),
         None => Ok(default),
     }

@@ -204,9 +204,7 @@ pub fn builtin(spec: &str) -> Option<Factory> {
             F(S::OsProfiler)
         }
         "keystonemiddleware.auth_token:filter_factory" => F(S::AuthToken),
-        "cinder.api.middleware.auth:CinderKeystoneContext.factory" => {
-            F(S::CinderKeystoneContext)
-        }
+        "cinder.api.middleware.auth:CinderKeystoneContext.factory" => F(S::CinderKeystoneContext),
         "nova.api.auth:NovaKeystoneContext.factory" => F(S::NovaKeystoneContext),
         "neutron.auth:NeutronKeystoneContext.factory" => F(S::NeutronKeystoneContext),
         "cinder.api.middleware.auth:NoAuthMiddleware.factory" => F(S::CinderNoAuth),

@@ -183,9 +183,7 @@ fn missing_section_texts() {
 
 #[test]
 fn ambiguous_across_kinds() {
-    let f = fixture(
-        "[app:x]\nuse = call:test.apps:echo\n[pipeline:x]\npipeline = x\n",
-    );
+    let f = fixture("[app:x]\nuse = call:test.apps:echo\n[pipeline:x]\npipeline = x\n");
     assert_eq!(
         f.err("x"),
         format!(
@@ -253,9 +251,15 @@ fn get_of_a_missing_global() {
 #[tokio::test]
 async fn use_config_relative_to_the_file() {
     let f = fixture("[app:a]\nuse = config:other.ini#inner\nlocal = yes\n");
-    f.write("other.ini", "[app:inner]\nuse = call:test.apps:echo\nfrom = other\n");
+    f.write(
+        "other.ini",
+        "[app:inner]\nuse = call:test.apps:echo\nfrom = other\n",
+    );
     let body = f.get("a", "/").await;
-    assert!(body.starts_with("[app:a] local:from=other,local=yes"), "{body}");
+    assert!(
+        body.starts_with("[app:a] local:from=other,local=yes"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -292,9 +296,14 @@ fn unknown_factory_lists_the_known_ones() {
         )),
         "{text}"
     );
-    assert!(text.contains("oslo_middleware:Healthcheck.app_factory"), "{text}");
+    assert!(
+        text.contains("oslo_middleware:Healthcheck.app_factory"),
+        "{text}"
+    );
     assert!(text.ends_with("test.apps:echo, test.filters:tag"), "{text}");
-    assert!(f.err("y").starts_with("Unknown factory 'egg:Nope#main' in section [app:y]"));
+    assert!(f
+        .err("y")
+        .starts_with("Unknown factory 'egg:Nope#main' in section [app:y]"));
 }
 
 #[test]
@@ -419,9 +428,10 @@ async fn filter_with_on_apps_and_filters() {
          [filter:outer]\nuse = call:test.filters:tag\ntag = outer\nfilter-with = inner\n\
          [filter:inner]\nuse = call:test.filters:tag\ntag = inner\n",
     );
-    // filter-with on the filter: outer(inner(app)); on the app: that filter around the app.
+    // paste's FILTER_WITH: the named filter wraps the section's own result, so
+    // `[filter:outer] filter-with = inner` is inner(outer(app)): inner sees the request first.
     let body = f.get("a", "/").await;
-    assert!(body.contains("trail:outer,inner "), "{body}");
+    assert!(body.contains("trail:inner,outer "), "{body}");
     assert!(!body.contains("filter-with"), "{body}");
 }
 
@@ -443,7 +453,9 @@ fn use_loop() {
 fn pipeline_loop() {
     let f = fixture("[pipeline:p]\npipeline = f q\n[pipeline:q]\npipeline = p\n[filter:f]\nuse = call:test.filters:tag\n");
     assert!(
-        f.err("p").ends_with("section [pipeline:p] uses itself ([pipeline:p] -> [pipeline:q] -> [pipeline:p])"),
+        f.err("p").ends_with(
+            "section [pipeline:p] uses itself ([pipeline:p] -> [pipeline:q] -> [pipeline:p])"
+        ),
         "{}",
         f.err("p")
     );
@@ -452,7 +464,12 @@ fn pipeline_loop() {
 #[test]
 fn filter_with_loop() {
     let f = fixture("[app:a]\nuse = call:test.apps:echo\nfilter-with = f\n[filter:f]\nuse = call:test.filters:tag\nfilter-with = f\n");
-    assert!(f.err("a").contains("uses itself ([filter:f] -> [filter:f])"), "{}", f.err("a"));
+    assert!(
+        f.err("a")
+            .contains("uses itself ([filter:f] -> [filter:f])"),
+        "{}",
+        f.err("a")
+    );
 }
 
 #[test]
@@ -477,7 +494,10 @@ fn loop_through_another_file_names_both() {
     let f = fixture("[app:a]\nuse = config:other.ini#b\n");
     f.write("other.ini", "[app:b]\nuse = config:api-paste.ini#a\n");
     let text = f.err("a");
-    assert!(text.contains("uses itself ([app:a] -> [app:b] in "), "{text}");
+    assert!(
+        text.contains("uses itself ([app:a] -> [app:b] in "),
+        "{text}"
+    );
     assert!(text.ends_with("other.ini -> [app:a])"), "{text}");
 }
 
@@ -534,8 +554,14 @@ async fn cinder_root_drops_v1_and_v2() {
          [app:root]\nuse = call:test.apps:echo\n[app:v3]\nuse = call:test.apps:echo\n",
     );
     // `gone` does not exist: building would fail if the keys were kept.
-    assert!(f.get("osapi_volume", "/v2/x").await.starts_with("[app:root]"));
-    assert!(f.get("osapi_volume", "/v3").await.contains("script:/v3 path:"));
+    assert!(f
+        .get("osapi_volume", "/v2/x")
+        .await
+        .starts_with("[app:root]"));
+    assert!(f
+        .get("osapi_volume", "/v3")
+        .await
+        .ends_with("script:/v3 path:"));
 }
 
 const STRATEGIES: &str = "[composite:api]\nuse = call:cinder.api.middleware.auth:pipeline_factory\n\

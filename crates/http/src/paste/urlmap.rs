@@ -89,11 +89,16 @@ pub(super) fn build(
     // Entries with a domain first (by domain, then longest path), then the rest, longest
     // path first; the sort is stable like Python's.
     mounts.sort_by(|a, b| {
-        (a.domain.is_none(), &a.domain, std::cmp::Reverse(a.url.len())).cmp(&(
-            b.domain.is_none(),
-            &b.domain,
-            std::cmp::Reverse(b.url.len()),
-        ))
+        (
+            a.domain.is_none(),
+            &a.domain,
+            std::cmp::Reverse(a.url.len()),
+        )
+            .cmp(&(
+                b.domain.is_none(),
+                &b.domain,
+                std::cmp::Reverse(b.url.len()),
+            ))
     });
     let map = UrlMap {
         mounts: Arc::new(mounts),
@@ -350,11 +355,16 @@ mod tests {
             });
         }
         mounts.sort_by(|a, b| {
-            (a.domain.is_none(), &a.domain, std::cmp::Reverse(a.url.len())).cmp(&(
-                b.domain.is_none(),
-                &b.domain,
-                std::cmp::Reverse(b.url.len()),
-            ))
+            (
+                a.domain.is_none(),
+                &a.domain,
+                std::cmp::Reverse(a.url.len()),
+            )
+                .cmp(&(
+                    b.domain.is_none(),
+                    &b.domain,
+                    std::cmp::Reverse(b.url.len()),
+                ))
         });
         UrlMap {
             mounts: Arc::new(mounts),
@@ -399,7 +409,11 @@ mod tests {
             ("localhost", "//v3//x", "v3 /v3|/x|/x"),
             ("example.com", "/v3", "domain |/v3|/v3"),
             ("EXAMPLE.COM:80", "/v3", "domain |/v3|/v3"),
-            ("localhost", "/v3/volumes?limit=1", "v3 /v3|/volumes|/volumes?limit=1"),
+            (
+                "localhost",
+                "/v3/volumes?limit=1",
+                "v3 /v3|/volumes|/volumes?limit=1",
+            ),
         ];
         for (host, path, expected) in rows {
             let (status, body) = call(&m, host, path, None).await;
@@ -441,7 +455,10 @@ mod tests {
             ("/v2.1", "v21_versions /v2.1||/"),
             ("/v2.1/", "v21_versions /v2.1|/|/"),
             ("/v2.1/servers", "api /v2.1|/servers|/servers"),
-            ("/v2.1/servers/detail", "api /v2.1|/servers/detail|/servers/detail"),
+            (
+                "/v2.1/servers/detail",
+                "api /v2.1|/servers/detail|/servers/detail",
+            ),
             ("/v2", "legacy_versions /v2||/"),
             ("/v2/servers", "legacy_api /v2|/servers|/servers"),
             ("/v2.10", "versions |/v2.10|/v2.10"),

@@ -60,7 +60,9 @@ pub fn format_access_line(
                 format!("{wall_seconds:.*}", precision.unwrap_or(6))
             }
             ("wall_seconds", _) => format!("{wall_seconds}"),
-            ("status_code", 'f') => format!("{:.*}", precision.unwrap_or(6), f64::from(status_code)),
+            ("status_code", 'f') => {
+                format!("{:.*}", precision.unwrap_or(6), f64::from(status_code))
+            }
             ("status_code", _) => status_code.to_string(),
             ("body_length", 'f') => format!("{:.*}", precision.unwrap_or(6), body_length as f64),
             ("body_length", _) => body_length.to_string(),
@@ -89,7 +91,12 @@ fn parse_spec(s: &str) -> Option<(&str, &str, char, usize)> {
     if !"sdifFrgeEaxX".contains(conversion) {
         return None;
     }
-    Some((name, &after[..spec_len], conversion, 2 + close + 1 + spec_len + conversion.len_utf8()))
+    Some((
+        name,
+        &after[..spec_len],
+        conversion,
+        2 + close + 1 + spec_len + conversion.len_utf8(),
+    ))
 }
 
 /// eventlet's `log_date_time_string`: `22/Nov/2026 10:00:00`, in UTC like our log lines

@@ -112,7 +112,10 @@ mod tests {
         // Hosts without IPv6 cannot bind ::1 at all; only check the error shape there.
         match bind("test", "::1", 0, 16, None) {
             Ok(listener) => assert!(listener.local_addr().expect("addr").is_ipv6()),
-            Err(e) => assert!(e.to_string().starts_with("Could not bind to ::1:0: "), "{e}"),
+            Err(e) => assert!(
+                e.to_string().starts_with("Could not bind to ::1:0: "),
+                "{e}"
+            ),
         }
     }
 

@@ -100,7 +100,9 @@ mod tests {
         let resp = check(&req("/", &[("x-long", long)]), 100).expect("400");
         assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
         assert_eq!(
-            resp.extensions().get::<ReasonPhrase>().map(|r| r.as_bytes()),
+            resp.extensions()
+                .get::<ReasonPhrase>()
+                .map(|r| r.as_bytes()),
             Some(&b"Header Line Too Long"[..])
         );
     }
@@ -114,7 +116,9 @@ mod tests {
             .collect();
         let resp = check(&req("/", &headers), 16384).expect("400");
         assert_eq!(
-            resp.extensions().get::<ReasonPhrase>().map(|r| r.as_bytes()),
+            resp.extensions()
+                .get::<ReasonPhrase>()
+                .map(|r| r.as_bytes()),
             Some(&b"Headers Too Large"[..])
         );
         assert!(check(&req("/", &headers[..7]), 16384).is_none());

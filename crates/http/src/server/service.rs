@@ -126,12 +126,15 @@ impl WsgiService {
                     Ok((stream, peer)) => {
                         self.stats.open_connections.fetch_add(1, Ordering::SeqCst);
                         let watcher = graceful.watcher();
+                        // A second watcher keeps the drain waiting until the count is updated.
+                        let counted = graceful.watcher();
                         let config = Arc::clone(&config);
                         let tls = self.tls.clone();
                         let stop = stop.clone();
                         tokio::spawn(async move {
                             connection(stream, peer, config.clone(), tls, watcher, stop).await;
                             config.stats.open_connections.fetch_sub(1, Ordering::SeqCst);
+                            drop(counted);
                         });
                     }
                     Err(e) => {

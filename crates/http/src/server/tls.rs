@@ -19,7 +19,8 @@ use super::{ServerError, SslOpts};
 /// `sslutils.is_enabled` does and in its order.
 pub fn server_config(ssl: &SslOpts) -> Result<Arc<ServerConfig>, ServerError> {
     let set = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
-    let (cert_file, key_file, ca_file) = (set(&ssl.cert_file), set(&ssl.key_file), set(&ssl.ca_file));
+    let (cert_file, key_file, ca_file) =
+        (set(&ssl.cert_file), set(&ssl.key_file), set(&ssl.ca_file));
     for (what, file) in [
         ("cert_file", &cert_file),
         ("ca_file", &ca_file),
@@ -77,7 +78,8 @@ pub fn server_config(ssl: &SslOpts) -> Result<Arc<ServerConfig>, ServerError> {
 fn protocol_versions(
     version: Option<&str>,
 ) -> Result<&'static [&'static SupportedProtocolVersion], ServerError> {
-    static NEGOTIATE: &[&SupportedProtocolVersion] = &[&rustls::version::TLS13, &rustls::version::TLS12];
+    static NEGOTIATE: &[&SupportedProtocolVersion] =
+        &[&rustls::version::TLS13, &rustls::version::TLS12];
     static TLS12: &[&SupportedProtocolVersion] = &[&rustls::version::TLS12];
     let Some(version) = version.filter(|v| !v.is_empty()) else {
         return Ok(NEGOTIATE);
@@ -94,8 +96,8 @@ fn protocol_versions(
 }
 
 fn read_certs(path: &str) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, ServerError> {
-    let file = File::open(path)
-        .map_err(|e| ServerError::Tls(format!("Unable to read {path}: {e}")))?;
+    let file =
+        File::open(path).map_err(|e| ServerError::Tls(format!("Unable to read {path}: {e}")))?;
     let certs = rustls_pemfile::certs(&mut BufReader::new(file))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| ServerError::Tls(format!("Invalid certificate file {path}: {e}")))?;
@@ -108,11 +110,13 @@ fn read_certs(path: &str) -> Result<Vec<rustls::pki_types::CertificateDer<'stati
 }
 
 fn read_key(path: &str) -> Result<rustls::pki_types::PrivateKeyDer<'static>, ServerError> {
-    let file = File::open(path)
-        .map_err(|e| ServerError::Tls(format!("Unable to read {path}: {e}")))?;
+    let file =
+        File::open(path).map_err(|e| ServerError::Tls(format!("Unable to read {path}: {e}")))?;
     rustls_pemfile::private_key(&mut BufReader::new(file))
         .map_err(|e| ServerError::Tls(format!("Invalid key file {path}: {e}")))?
-        .ok_or_else(|| ServerError::Tls(format!("Invalid key file {path}: no PEM private key found")))
+        .ok_or_else(|| {
+            ServerError::Tls(format!("Invalid key file {path}: no PEM private key found"))
+        })
 }
 
 #[cfg(test)]
@@ -142,11 +146,19 @@ mod tests {
         std::fs::write(&exists, "").expect("write");
         let exists = exists.to_str().expect("utf8");
         assert_eq!(
-            err(&opts(Some("/nope/cert.pem"), Some("/nope/key.pem"), Some("/nope/ca.pem"))),
+            err(&opts(
+                Some("/nope/cert.pem"),
+                Some("/nope/key.pem"),
+                Some("/nope/ca.pem")
+            )),
             "Unable to find cert_file : /nope/cert.pem"
         );
         assert_eq!(
-            err(&opts(Some(exists), Some("/nope/key.pem"), Some("/nope/ca.pem"))),
+            err(&opts(
+                Some(exists),
+                Some("/nope/key.pem"),
+                Some("/nope/ca.pem")
+            )),
             "Unable to find ca_file : /nope/ca.pem"
         );
         assert_eq!(
@@ -163,8 +175,13 @@ mod tests {
     fn ssl_versions() {
         assert!(protocol_versions(None).is_ok());
         assert!(protocol_versions(Some("SSLv23")).is_ok());
-        assert_eq!(protocol_versions(Some("tlsv1_2")).map(<[_]>::len).ok(), Some(1));
-        let invalid = protocol_versions(Some("tls9")).map(|_| ()).expect_err("invalid");
+        assert_eq!(
+            protocol_versions(Some("tlsv1_2")).map(<[_]>::len).ok(),
+            Some(1)
+        );
+        let invalid = protocol_versions(Some("tls9"))
+            .map(|_| ())
+            .expect_err("invalid");
         assert_eq!(invalid.to_string(), "Invalid SSL version : tls9");
         assert!(protocol_versions(Some("TLSv1")).is_err());
     }

@@ -1,22 +1,15 @@
-//! paste.deploy's `ConfigLoader` / `LoaderContext`: finds the section for a name, turns it
-//! into a context (`use`, pipeline, `filter-app`, `filter-with`, `set`/`get`, the `[DEFAULT]`
-//! skipping rule, protocol keys) and then builds it top-down into tower services. Every
-//! section being resolved or built sits on one stack, so a section that needs itself is
-//! reported as a loop instead of recursing forever.
+//! paste's `get_context`: finds the section for a name (`find_config_section` and its
+//! LookupError texts) and turns it into a context: the `[DEFAULT]` skipping rule, `set`/`get`,
+//! `use` (a section, `config:`, `egg:`, `call:`), `[pipeline:]`, `[filter-app:]`,
+//! `filter-with` and protocol keys, with each factory spec looked up in the registry.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
-use std::sync::Arc;
 
-use openstack_config::ConfigOpts;
-
-use super::error::PasteError;
-use super::parse::{py_repr, PasteFile};
-use super::registry::{self, Factory, Produces, Spec, StandardApp, StandardFilter};
-use super::{pipeline_factory, urlmap, AppFactories, FactoryArgs};
-use crate::{Filter, HttpService};
+use super::{Conf, Loader};
+use crate::paste::error::PasteError;
+use crate::paste::parse::{py_repr, PasteFile};
+use crate::paste::registry::{self, Factory, Produces, Spec};
 
 /// Section prefixes tried for an application, grouped as paste does (within a group only the
 /// first spelling with a hit counts).
@@ -33,11 +26,9 @@ const APP_PROTOCOLS: &[&[&str]] = &[
 ];
 const FILTER_PROTOCOLS: &[&[&str]] = &[&["paste.filter_factory"], &["paste.filter_app_factory"]];
 
-type Conf = BTreeMap<String, String>;
-
 /// What the caller wants a name to become.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Wanted {
+pub(super) enum Wanted {
     App,
     Filter,
 }
@@ -58,125 +49,41 @@ impl Wanted {
     }
 }
 
-/// One section being resolved or built.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Frame {
-    file: PathBuf,
-    section: String,
-}
-
-/// State shared by the loaders of every file reached from the first one.
-struct Shared<'a> {
-    conf: &'a ConfigOpts,
-    apps: &'a dyn AppFactories,
-    files: RefCell<HashMap<PathBuf, Rc<PasteFile>>>,
-    stack: RefCell<Vec<Frame>>,
-}
-
-/// Loads applications and filters from one paste file; what composite factories receive
-/// (paste's `loader.get_app(name)` / `loader.get_filter(name)`).
-pub struct Loader<'a> {
-    shared: Rc<Shared<'a>>,
-    file: Rc<PasteFile>,
-}
-
 /// A resolved section, ready to build.
-struct Context {
-    file: Rc<PasteFile>,
+pub(super) struct Context {
+    pub(super) file: Rc<PasteFile>,
     /// The file whose loader a composite factory receives (the using file after `use`).
-    loader_file: Rc<PasteFile>,
-    section: String,
-    global_conf: Conf,
-    local_conf: Conf,
-    kind: Kind,
+    pub(super) loader_file: Rc<PasteFile>,
+    pub(super) section: String,
+    pub(super) global_conf: Conf,
+    pub(super) local_conf: Conf,
+    pub(super) kind: Kind,
 }
 
-enum Kind {
-    Factory { spec: String, factory: Factory },
-    Pipeline { filters: Vec<Context>, app: Box<Context> },
-    FilterApp { filter: Box<Context>, next: Box<Context> },
-    FilterWith { filter: Box<Context>, next: Box<Context> },
+pub(super) enum Kind {
+    Factory {
+        spec: String,
+        factory: Factory,
+    },
+    Pipeline {
+        filters: Vec<Context>,
+        app: Box<Context>,
+    },
+    FilterApp {
+        filter: Box<Context>,
+        next: Box<Context>,
+    },
+    FilterWith {
+        filter: Box<Context>,
+        next: Box<Context>,
+    },
 }
 
 impl<'a> Loader<'a> {
-    /// Reads `paste_file` and prepares to load from it.
-    pub fn new(
-        conf: &'a ConfigOpts,
-        paste_file: &Path,
-        apps: &'a dyn AppFactories,
-    ) -> Result<Loader<'a>, PasteError> {
-        let shared = Rc::new(Shared {
-            conf,
-            apps,
-            files: RefCell::new(HashMap::new()),
-            stack: RefCell::new(Vec::new()),
-        });
-        let file = shared.file(paste_file)?;
-        Ok(Loader { shared, file })
-    }
-
-    /// The absolute path of the file this loader reads.
-    pub fn file(&self) -> &Path {
-        self.file.path()
-    }
-
-    /// Builds the application `name` (`""` = paste's `None`: `main` or a bare `[app]`).
-    pub fn get_app(&self, name: &str) -> Result<HttpService, PasteError> {
-        self.get_app_with(name, None)
-    }
-
-    /// Like `get_app`, with the caller's `global_conf` laid over the file's defaults.
-    pub fn get_app_with(
-        &self,
-        name: &str,
-        global_conf: Option<&Conf>,
-    ) -> Result<HttpService, PasteError> {
-        let ctx = self.context(Wanted::App, name, global_conf)?;
-        self.build_app(&ctx)
-    }
-
-    /// Builds the filter `name`.
-    pub fn get_filter(&self, name: &str) -> Result<Filter, PasteError> {
-        let ctx = self.context(Wanted::Filter, name, None)?;
-        self.build_filter(&ctx)
-    }
-
-    /// Resolves the application `name` without building it and renders the resolved tree,
-    /// one section per line (composites are leaves: they pick their sections when built).
-    pub fn describe_app(&self, name: &str) -> Result<String, PasteError> {
-        let ctx = self.context(Wanted::App, name, None)?;
-        let mut out = String::new();
-        ctx.describe(0, &mut out);
-        Ok(out)
-    }
-
-    /// Resolves the filter `name` without building it (see `describe_app`).
-    pub fn describe_filter(&self, name: &str) -> Result<String, PasteError> {
-        let ctx = self.context(Wanted::Filter, name, None)?;
-        let mut out = String::new();
-        ctx.describe(0, &mut out);
-        Ok(out)
-    }
-
-    fn with_file(&self, file: Rc<PasteFile>) -> Loader<'a> {
-        Loader {
-            shared: Rc::clone(&self.shared),
-            file,
-        }
-    }
-
-    fn lookup_error(&self, section: Option<&str>, message: String) -> PasteError {
-        PasteError::Lookup {
-            file: self.file.path().to_path_buf(),
-            section: section.map(str::to_string),
-            message,
-        }
-    }
-
     // ---- resolution (paste's get_context) -------------------------------------------
 
     /// A name is either a URI (`config:`, `egg:`, `call:`) or a section of this file.
-    fn context(
+    pub(super) fn context(
         &self,
         wanted: Wanted,
         name: &str,
@@ -189,44 +96,6 @@ impl<'a> Loader<'a> {
         self.enter(&section, |this| {
             this.section_context(wanted, &section, global_conf)
         })
-    }
-
-    /// Runs `f` with `section` of this file on the stack; a section already there is a loop.
-    fn enter<T>(
-        &self,
-        section: &str,
-        f: impl FnOnce(&Self) -> Result<T, PasteError>,
-    ) -> Result<T, PasteError> {
-        let frame = Frame {
-            file: self.file.path().to_path_buf(),
-            section: section.to_string(),
-        };
-        {
-            let mut stack = self.shared.stack.borrow_mut();
-            if let Some(first) = stack.iter().position(|f| *f == frame) {
-                let top = self.file.path();
-                let chain = stack[first..]
-                    .iter()
-                    .chain(std::iter::once(&frame))
-                    .map(|f| {
-                        if f.file == top {
-                            format!("[{}]", f.section)
-                        } else {
-                            format!("[{}] in {}", f.section, f.file.display())
-                        }
-                    })
-                    .collect();
-                return Err(PasteError::Loop {
-                    file: frame.file,
-                    section: frame.section,
-                    chain,
-                });
-            }
-            stack.push(frame);
-        }
-        let result = f(self);
-        self.shared.stack.borrow_mut().pop();
-        result
     }
 
     /// `find_config_section`, with paste's two LookupError texts.
@@ -324,7 +193,11 @@ impl<'a> Loader<'a> {
         }
         let filter_with = local_conf.remove("filter-with");
         if let Some(require) = local_conf.remove("require") {
-            tracing::debug!(section, require, "ignoring paste 'require' (no Python distributions)");
+            tracing::debug!(
+                section,
+                require,
+                "ignoring paste 'require' (no Python distributions)"
+            );
         }
         let ctx = if section.starts_with("filter-app:") {
             self.filter_app_context(section, global_conf.clone(), local_conf, &additions)?
@@ -542,10 +415,9 @@ impl<'a> Loader<'a> {
             None => (uri, None),
         };
         let Some((scheme, path)) = target.split_once(':') else {
-            return Err(self.lookup_error(
-                section,
-                format!("URI has no scheme: {}", py_repr(target)),
-            ));
+            return Err(
+                self.lookup_error(section, format!("URI has no scheme: {}", py_repr(target)))
+            );
         };
         let section_name = section.unwrap_or("");
         let global_conf = global_conf.cloned().unwrap_or_default();
@@ -625,127 +497,6 @@ impl<'a> Loader<'a> {
             },
         })
     }
-
-    // ---- building (paste's LoaderContext.create) ------------------------------------
-
-    fn args<'c>(&'c self, ctx: &'c Context) -> FactoryArgs<'c> {
-        FactoryArgs {
-            conf: self.shared.conf,
-            global_conf: &ctx.global_conf,
-            local_conf: &ctx.local_conf,
-            file: ctx.file.path(),
-            section: &ctx.section,
-        }
-    }
-
-    fn unsupported(ctx: &Context, spec: &str) -> PasteError {
-        PasteError::Unsupported {
-            file: ctx.file.path().to_path_buf(),
-            section: ctx.section.clone(),
-            spec: spec.to_string(),
-        }
-    }
-
-    fn build_app(&self, ctx: &Context) -> Result<HttpService, PasteError> {
-        match &ctx.kind {
-            Kind::Factory { spec, factory } => match factory {
-                Factory::Composite(kind) => {
-                    let loader = self.with_file(Rc::clone(&ctx.loader_file));
-                    let frame_owner = self.with_file(Rc::clone(&ctx.file));
-                    frame_owner.enter(&ctx.section, |_| {
-                        let args = self.args(ctx);
-                        match kind {
-                            registry::Composite::Urlmap
-                            | registry::Composite::CinderRoot
-                            | registry::Composite::NovaUrlmap => {
-                                urlmap::build(*kind, &loader, &args)
-                            }
-                            registry::Composite::CinderPipeline
-                            | registry::Composite::NeutronPipeline
-                            | registry::Composite::NovaPipelineV21 => {
-                                pipeline_factory::build(*kind, &loader, &args)
-                            }
-                        }
-                    })
-                }
-                Factory::App(app) => standard_app(*app, &self.args(ctx)),
-                Factory::Service(factory) => factory(&self.args(ctx)),
-                Factory::Unsupported(_) => Err(Self::unsupported(ctx, spec)),
-                Factory::Filter(_) | Factory::ServiceFilter(_) => Err(self.misplaced(ctx, spec)),
-            },
-            Kind::Pipeline { filters, app } => {
-                let mut app = self.build_app(app)?;
-                let filters = filters
-                    .iter()
-                    .map(|f| self.build_filter(f))
-                    .collect::<Result<Vec<_>, _>>()?;
-                for filter in filters.iter().rev() {
-                    app = filter(app);
-                }
-                Ok(app)
-            }
-            Kind::FilterApp { filter, next } => {
-                let next = self.build_app(next)?;
-                let filter = self.build_filter(filter)?;
-                Ok(filter(next))
-            }
-            Kind::FilterWith { filter, next } => {
-                let filter = self.build_filter(filter)?;
-                let inner = self.build_app(next)?;
-                Ok(filter(inner))
-            }
-        }
-    }
-
-    fn build_filter(&self, ctx: &Context) -> Result<Filter, PasteError> {
-        match &ctx.kind {
-            Kind::Factory { spec, factory } => match factory {
-                Factory::Filter(kind) => standard_filter(*kind, &self.args(ctx)),
-                Factory::ServiceFilter(factory) => factory(&self.args(ctx)),
-                Factory::Unsupported(_) => Err(Self::unsupported(ctx, spec)),
-                _ => Err(self.misplaced(ctx, spec)),
-            },
-            Kind::FilterWith { filter, next } => {
-                let outer = self.build_filter(filter)?;
-                let inner = self.build_filter(next)?;
-                Ok(Arc::new(move |app| outer(inner(app))))
-            }
-            Kind::Pipeline { .. } | Kind::FilterApp { .. } => Err(self.lookup_error(
-                Some(&ctx.section),
-                format!(
-                    "Section [{}] of {} builds an application, but a filter is needed here",
-                    ctx.section,
-                    ctx.file.path().display()
-                ),
-            )),
-        }
-    }
-
-    /// Cannot happen after `factory_context`'s check; an error rather than a panic anyway.
-    fn misplaced(&self, ctx: &Context, spec: &str) -> PasteError {
-        self.lookup_error(
-            Some(&ctx.section),
-            format!(
-                "Factory {} in section [{}] of {} is used in the wrong place",
-                py_repr(spec),
-                ctx.section,
-                ctx.file.path().display()
-            ),
-        )
-    }
-}
-
-impl Shared<'_> {
-    /// Parses each file once per load.
-    fn file(&self, path: &Path) -> Result<Rc<PasteFile>, PasteError> {
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        if let Some(file) = self.files.borrow().get(&path) {
-            return Ok(Rc::clone(file));
-        }
-        let file = Rc::new(PasteFile::read(&path)?);
-        self.files.borrow_mut().insert(path, Rc::clone(&file));
-        Ok(file)
-    }
 }
 
 impl Context {
@@ -757,7 +508,7 @@ impl Context {
         }
     }
 
-    fn describe(&self, depth: usize, out: &mut String) {
+    pub(super) fn describe(&self, depth: usize, out: &mut String) {
         let indent = "  ".repeat(depth);
         match &self.kind {
             Kind::Factory { spec, factory } => {
@@ -819,15 +570,4 @@ fn has_scheme(name: &str) -> bool {
         Some((scheme, _)) => !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphabetic()),
         None => false,
     }
-}
-
-/// The standard filters (crate::filters, written alongside this loader).
-fn standard_filter(kind: StandardFilter, args: &FactoryArgs) -> Result<Filter, PasteError> {
-    let _ = kind;
-    Err(args.error(format!("filter {kind:?} not built yet")))
-}
-
-/// The standard apps.
-fn standard_app(kind: StandardApp, args: &FactoryArgs) -> Result<HttpService, PasteError> {
-    Err(args.error(format!("app {kind:?} not built yet")))
 }
