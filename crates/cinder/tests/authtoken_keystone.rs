@@ -45,7 +45,8 @@ fn demo_token(ks: &Keystone) -> (String, serde_json::Value) {
     .to_string();
     let hostport = ks.url.trim_start_matches("http://").trim_end_matches('/');
     let mut s = TcpStream::connect(hostport).expect("connect to keystone");
-    s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
     write!(
         s,
         "POST /v3/auth/tokens HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/json\r\n\
@@ -89,7 +90,10 @@ fn a_valid_keystone_token_passes_with_the_right_context() {
     let Some(ks) = keystone() else { return };
     let api = start_with_keystone(&ks);
     let (token, body) = demo_token(&ks);
-    let user_id = body["token"]["user"]["id"].as_str().expect("user id").to_string();
+    let user_id = body["token"]["user"]["id"]
+        .as_str()
+        .expect("user id")
+        .to_string();
     let project_id = body["token"]["project"]["id"]
         .as_str()
         .expect("project id")
@@ -98,7 +102,10 @@ fn a_valid_keystone_token_passes_with_the_right_context() {
     let r = request(api.port, "GET", "/v3/", &[("X-Auth-Token", &token)], None).expect("GET /v3/");
     assert_eq!(r.status, 200, "{}\n{}", r.text(), api.log());
     assert_eq!(r.json()["versions"][0]["id"], "v3.0");
-    let rid = r.header("x-openstack-request-id").expect("request id").to_string();
+    let rid = r
+        .header("x-openstack-request-id")
+        .expect("request id")
+        .to_string();
 
     // The request's log lines carry the context built from the token: user and project.
     let line = wait_for(Duration::from_secs(5), || {
@@ -119,10 +126,7 @@ fn a_valid_keystone_token_passes_with_the_right_context() {
 fn a_bad_or_missing_token_gets_401_with_www_authenticate() {
     let Some(ks) = keystone() else { return };
     let api = start_with_keystone(&ks);
-    for headers in [
-        vec![("X-Auth-Token", "gAAAAABnot-a-real-token")],
-        vec![],
-    ] {
+    for headers in [vec![("X-Auth-Token", "gAAAAABnot-a-real-token")], vec![]] {
         let r = request(api.port, "GET", "/v3/", &headers, None).expect("GET /v3/");
         assert_eq!(r.status, 401, "{}", r.text());
         assert_eq!(

@@ -28,11 +28,16 @@ fn root_answers_the_versions_document_through_the_pipeline() {
     let api = CinderApi::builder().start();
     let r = get(api.port, "/").expect("GET /");
     assert_eq!(r.status, 300, "{}", r.text());
-    let rid = r.header("x-openstack-request-id").expect("request id header");
+    let rid = r
+        .header("x-openstack-request-id")
+        .expect("request id header");
     assert!(is_request_id(rid), "{rid}");
     assert_eq!(r.header("x-compute-request-id"), Some(rid));
     assert_eq!(r.header("OpenStack-API-Version"), Some("volume 3.0"));
-    assert!(r.header("content-type").unwrap_or("").starts_with("application/json"));
+    assert!(r
+        .header("content-type")
+        .unwrap_or("")
+        .starts_with("application/json"));
     let doc = r.json();
     let v = &doc["versions"][0];
     assert_eq!(v["id"], "v3.0");
@@ -53,8 +58,14 @@ fn root_answers_the_versions_document_through_the_pipeline() {
 fn a_valid_incoming_global_request_id_is_kept_apart_from_the_local_one() {
     let api = CinderApi::builder().opt("debug", "true").start();
     let global = "req-0123abcd-4567-89ab-cdef-0123456789ab";
-    let r = request(api.port, "GET", "/", &[("X-OpenStack-Request-ID", global)], None)
-        .expect("GET /");
+    let r = request(
+        api.port,
+        "GET",
+        "/",
+        &[("X-OpenStack-Request-ID", global)],
+        None,
+    )
+    .expect("GET /");
     let local = r.header("x-openstack-request-id").expect("id").to_string();
     assert_ne!(local, global);
     // Every line logged while serving the request carries both ids.
@@ -97,8 +108,14 @@ fn v3_root_and_unknown_paths() {
 fn microversions_are_negotiated_on_v3() {
     let api = CinderApi::builder().start();
     let ask = |v: &str| {
-        request(api.port, "GET", "/v3/", &[TOKEN, ("OpenStack-API-Version", v)], None)
-            .expect("GET /v3/")
+        request(
+            api.port,
+            "GET",
+            "/v3/",
+            &[TOKEN, ("OpenStack-API-Version", v)],
+            None,
+        )
+        .expect("GET /v3/")
     };
     let r = ask("volume 3.27");
     assert_eq!(r.status, 200);
@@ -139,7 +156,8 @@ fn n_workers_are_n_processes_and_a_killed_worker_is_replaced() {
         assert_eq!(get(api.port, "/").expect("GET /").status, 300);
     }
     assert!(
-        api.log().contains(&format!("Child {} killed by signal 9", workers[0])),
+        api.log()
+            .contains(&format!("Child {} killed by signal 9", workers[0])),
         "{}",
         api.log()
     );
@@ -200,7 +218,11 @@ fn sigterm_under_load_answers_every_accepted_request_and_exits_zero() {
         c.join().expect("client thread");
     }
     assert_eq!(code, Some(0), "{}", api.log());
-    assert_eq!(broken.load(Ordering::Relaxed), 0, "truncated or wrong answers");
+    assert_eq!(
+        broken.load(Ordering::Relaxed),
+        0,
+        "truncated or wrong answers"
+    );
 }
 
 #[test]
@@ -230,8 +252,11 @@ fn sighup_applies_an_edited_mutable_option_without_a_failed_request() {
 
     assert!(!api.log().contains(" DEBUG "), "debug is off at start");
     let conf = std::fs::read_to_string(api.conf_path()).expect("read conf");
-    std::fs::write(api.conf_path(), conf.replace("[DEFAULT]\n", "[DEFAULT]\ndebug = true\n"))
-        .expect("edit conf");
+    std::fs::write(
+        api.conf_path(),
+        conf.replace("[DEFAULT]\n", "[DEFAULT]\ndebug = true\n"),
+    )
+    .expect("edit conf");
     signal(api.pid, Signal::SIGHUP);
     // Requests logged after the reload are logged at DEBUG too.
     let debug_seen = wait_for(Duration::from_secs(10), || {
@@ -242,8 +267,16 @@ fn sighup_applies_an_edited_mutable_option_without_a_failed_request() {
     for c in clients {
         c.join().expect("client");
     }
-    assert!(debug_seen.is_some(), "no DEBUG line after SIGHUP:\n{}", api.log());
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "requests failed during SIGHUP");
+    assert!(
+        debug_seen.is_some(),
+        "no DEBUG line after SIGHUP:\n{}",
+        api.log()
+    );
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "requests failed during SIGHUP"
+    );
     assert!(done.load(Ordering::Relaxed) > 0);
     assert_eq!(children(api.pid), before, "mutate keeps the workers");
 }
@@ -303,8 +336,14 @@ fn a_busy_port_is_one_clear_error() {
 fn a_body_over_max_request_body_size_gets_413() {
     let api = CinderApi::builder().start();
     let body = vec![b'x'; 200 * 1024];
-    let r = request(api.port, "POST", "/v3/", &[TOKEN, ("Content-Type", "application/json")], Some(&body))
-        .expect("POST");
+    let r = request(
+        api.port,
+        "POST",
+        "/v3/",
+        &[TOKEN, ("Content-Type", "application/json")],
+        Some(&body),
+    )
+    .expect("POST");
     assert_eq!(r.status, 413, "{}", r.text());
     // A body under the limit passes the filter (the router answers for itself).
     let body = vec![b'x'; 1024];

@@ -33,6 +33,11 @@ pub struct RequestIds {
     pub global_request_id: Option<String>,
 }
 
+/// The logging span of a request, put on its response by the request_id filter so the
+/// server's access line is logged inside it (with the ids and the user identity).
+#[derive(Clone, Debug)]
+pub struct RequestSpan(pub tracing::Span);
+
 /// WSGI `SCRIPT_NAME`: the mount prefix consumed so far by urlmap composites (and
 /// `X-Forwarded-Prefix`), as written in the request (percent-encoded). Absent means `""`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

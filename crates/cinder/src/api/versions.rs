@@ -14,7 +14,7 @@ use openstack_http::{path_info, HttpService, Request, Response};
 use serde_json::{json, Value};
 
 use super::openstack::api_version_request::{negotiate, MAX_API_VERSION, MIN_API_VERSION, UPDATED};
-use super::openstack::wsgi::{json_response, version_fault};
+use super::openstack::wsgi::{json_response, process, version_fault};
 use crate::common::config::CinderOpts;
 
 /// The versions document, with `self` links built from `base_url`
@@ -50,12 +50,7 @@ pub fn version_href(base_url: &str, version: &str) -> String {
 
 fn strip_version_suffix(base: &str) -> &str {
     let trimmed = base.strip_suffix('/').unwrap_or(base);
-    let digits = trimmed.len()
-        - trimmed
-            .bytes()
-            .rev()
-            .take_while(u8::is_ascii_digit)
-            .count();
+    let digits = trimmed.len() - trimmed.bytes().rev().take_while(u8::is_ascii_digit).count();
     let (head, tail) = trimmed.split_at(digits);
     // `v[1-9]+` : at least one digit, none of them 0.
     if !tail.is_empty() && !tail.contains('0') && head.ends_with('v') {
@@ -80,7 +75,6 @@ fn join_segment(base: &str, segment: &str) -> String {
         }
     }
 }
-
 
 /// The `Versions` app of the `apiversions` pipeline (`cinder.api.versions:Versions.factory`):
 /// `/` answers 300 with the versions document, anything else a bare 404 as upstream's
@@ -111,12 +105,14 @@ fn root(req: &Request, public_endpoint: Option<&str>) -> Response {
     if !matches!(path_info(req), "" | "/") {
         return webob_default(StatusCode::NOT_FOUND, req.headers().get(ACCEPT));
     }
-    let version = match negotiate(req.headers()) {
-        Ok(v) => v,
-        Err(e) => return version_fault(&e),
-    };
-    let doc = versions_document(&base_url(req, public_endpoint));
-    json_response(StatusCode::MULTIPLE_CHOICES, &doc, version)
+    process(req, "all", || {
+        let version = match negotiate(req.headers()) {
+            Ok(v) => v,
+            Err(e) => return version_fault(&e),
+        };
+        let doc = versions_document(&base_url(req, public_endpoint));
+        json_response(StatusCode::MULTIPLE_CHOICES, &doc, version)
+    })
 }
 
 #[cfg(test)]

@@ -76,7 +76,8 @@ fn serve(conf: ConfigOpts, _log: logging::LogHandle) -> Result<i32, String> {
     let api: OsapiVolumeOpts = conf.load().map_err(|e| e.to_string())?;
     let server_opts: WsgiServerOpts = conf.load().map_err(|e| e.to_string())?;
 
-    let paste = find_paste_config(&conf, &server_opts.api_paste_config).map_err(|e| e.to_string())?;
+    let paste =
+        find_paste_config(&conf, &server_opts.api_paste_config).map_err(|e| e.to_string())?;
     let app = load_paste_app(&conf, &paste, APP_NAME, &CinderApps).map_err(|e| e.to_string())?;
     let workers = workers_from_option("osapi_volume_workers", api.osapi_volume_workers)
         .map_err(|e| e.to_string())?;
@@ -107,8 +108,8 @@ fn serve(conf: ConfigOpts, _log: logging::LogHandle) -> Result<i32, String> {
     let service =
         WsgiService::new(APP_NAME, listener, app, server_opts, tls).map_err(|e| e.to_string())?;
 
-    let mut launcher = ProcessLauncher::new(conf, RestartMethod::Mutate)
-        .map_err(|e| e.to_string())?;
+    let mut launcher =
+        ProcessLauncher::new(conf, RestartMethod::Mutate).map_err(|e| e.to_string())?;
     launcher
         .launch_service(Arc::new(service), workers)
         .map_err(|e| e.to_string())?;

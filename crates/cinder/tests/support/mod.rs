@@ -81,7 +81,8 @@ pub fn request(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> std::io::Result<HttpResponse> {
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -145,7 +146,8 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let line_end = b.windows(2).position(|w| w == b"\r\n")?;
-        let size = usize::from_str_radix(std::str::from_utf8(&b[..line_end]).ok()?.trim(), 16).ok()?;
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..line_end]).ok()?.trim(), 16).ok()?;
         b = &b[line_end + 2..];
         if size == 0 {
             return Some(out);
@@ -162,7 +164,11 @@ pub fn children(pid: u32) -> Vec<u32> {
         return out;
     };
     for entry in dir.flatten() {
-        let Some(child) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
@@ -261,7 +267,10 @@ impl CinderApi {
                 return status.code();
             }
             if start.elapsed() > limit {
-                panic!("cinder-api did not exit within {limit:?}\nlog:\n{}", self.log());
+                panic!(
+                    "cinder-api did not exit within {limit:?}\nlog:\n{}",
+                    self.log()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -289,7 +298,8 @@ impl Builder {
     }
     /// An extra `[DEFAULT]` option.
     pub fn opt(mut self, key: &str, value: &str) -> Self {
-        self.extra_default.push((key.to_string(), value.to_string()));
+        self.extra_default
+            .push((key.to_string(), value.to_string()));
         self
     }
     /// Extra sections appended to cinder.conf verbatim.
@@ -367,7 +377,10 @@ impl Builder {
         };
         let up = wait_for(Duration::from_secs(20), || get(port, "/").ok());
         if up.is_none() {
-            panic!("cinder-api did not answer on port {port}\nlog:\n{}", api.log());
+            panic!(
+                "cinder-api did not answer on port {port}\nlog:\n{}",
+                api.log()
+            );
         }
         api.known_pids.extend(children(pid));
         api

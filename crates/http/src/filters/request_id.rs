@@ -74,7 +74,8 @@ pub fn request_id(inner: HttpService, flavor: RequestIdFlavor) -> HttpService {
                 req.extensions_mut().insert(Arc::new(placeholder));
             }
             let span = request_span(&local, global_request_id.as_deref());
-            let mut resp = inner.oneshot(req).instrument(span).await?;
+            let mut resp = inner.oneshot(req).instrument(span.clone()).await?;
+            resp.extensions_mut().insert(crate::RequestSpan(span));
 
             let Ok(value) = HeaderValue::from_str(&local) else {
                 return Ok(resp);

@@ -23,8 +23,9 @@ pub struct AccessRecord {
     pub request_line: String,
     pub status_code: u16,
     pub started: Instant,
-    /// `x-openstack-request-id` of the response, to log inside the request span.
-    pub request_id: Option<String>,
+    /// The logging span of the request (put on the response by the request_id filter), so
+    /// the line carries the request ids and the user identity like every other line.
+    pub span: Option<tracing::Span>,
 }
 
 /// Formats `format` (Python `%(name)<spec>` syntax) with the fields of one request.
@@ -162,8 +163,8 @@ impl LoggedBody {
             self.sent,
             record.started.elapsed().as_secs_f64(),
         );
-        match record.request_id {
-            Some(id) => openstack_service::logging::request_span(&id, None).in_scope(|| {
+        match record.span {
+            Some(span) => span.in_scope(|| {
                 tracing::info!(target: "eventlet.wsgi.server", "{line}");
             }),
             None => tracing::info!(target: "eventlet.wsgi.server", "{line}"),

@@ -287,7 +287,7 @@ async fn handle(
         request_line: limits::request_line(&req),
         status_code: 0,
         started,
-        request_id: None,
+        span: None,
     };
     if let Some(refusal) = limits::check(&req, config.max_header_line) {
         record.status_code = refusal.status().as_u16();
@@ -302,11 +302,10 @@ async fn handle(
         Err(never) => match never {},
     };
     record.status_code = resp.status().as_u16();
-    record.request_id = resp
-        .headers()
-        .get("x-openstack-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    record.span = resp
+        .extensions()
+        .get::<crate::RequestSpan>()
+        .map(|s| s.0.clone());
     let format = Arc::clone(&config.log_format);
     resp.map(|body| LoggedBody::new(body, record, format, permit, Some(in_flight)))
 }

@@ -11,7 +11,10 @@ use http::HeaderMap;
 /// The oldest microversion this API serves.
 pub const MIN_API_VERSION: ApiVersion = ApiVersion { major: 3, minor: 0 };
 /// The newest microversion this API serves (upstream master: 3.71).
-pub const MAX_API_VERSION: ApiVersion = ApiVersion { major: 3, minor: 71 };
+pub const MAX_API_VERSION: ApiVersion = ApiVersion {
+    major: 3,
+    minor: 71,
+};
 /// When the newest microversion appeared (the `updated` field of the versions document).
 pub const UPDATED: &str = "2023-08-31T00:00:00Z";
 /// The request header carrying the microversion.
@@ -107,8 +110,8 @@ pub fn negotiate(headers: &HeaderMap) -> Result<ApiVersion, VersionError> {
     if version.eq_ignore_ascii_case("latest") {
         return Ok(MAX_API_VERSION);
     }
-    let parsed =
-        ApiVersion::parse(version).ok_or_else(|| VersionError::InvalidFormat(version.to_string()))?;
+    let parsed = ApiVersion::parse(version)
+        .ok_or_else(|| VersionError::InvalidFormat(version.to_string()))?;
     if !parsed.matches(MIN_API_VERSION, MAX_API_VERSION) {
         return Err(VersionError::NotSupported(version.to_string()));
     }
@@ -122,7 +125,10 @@ mod tests {
 
     fn with(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(API_VERSION_HEADER, HeaderValue::from_str(v).expect("header"));
+        h.insert(
+            API_VERSION_HEADER,
+            HeaderValue::from_str(v).expect("header"),
+        );
         h
     }
 
@@ -140,7 +146,10 @@ mod tests {
     fn picks_the_volume_item_of_a_list() {
         assert_eq!(
             negotiate(&with("compute 2.1, volume 3.27")),
-            Ok(ApiVersion { major: 3, minor: 27 })
+            Ok(ApiVersion {
+                major: 3,
+                minor: 27
+            })
         );
     }
 
@@ -154,7 +163,10 @@ mod tests {
             negotiate(&with("volume 3.x")).expect_err("3.x").to_string(),
             "API Version String 3.x is of invalid format. Must be of format MajorNum.MinorNum."
         );
-        assert_eq!(negotiate(&with("compute 2.1")), Err(VersionError::Malformed));
+        assert_eq!(
+            negotiate(&with("compute 2.1")),
+            Err(VersionError::Malformed)
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use openstack_http::paste::{FactoryArgs, PasteError};
 use openstack_http::{path_info, Body, HttpService, Request, Response};
 
 use crate::api::openstack::api_version_request::negotiate;
-use crate::api::openstack::wsgi::{json_response, version_fault};
+use crate::api::openstack::wsgi::{json_response, process, version_fault};
 use crate::api::versions::{base_url, public_endpoint, versions_document};
 
 /// `cinder.api.v3.router:APIRouter.factory`.
@@ -28,14 +28,14 @@ fn route(req: &Request, public_endpoint: Option<&str>) -> Response {
     match path_info(req) {
         // mapper.redirect("", "/")
         "" => redirect(&format!("{}/", application_url(req))),
-        "/" => {
+        "/" => process(req, "index", || {
             let version = match negotiate(req.headers()) {
                 Ok(v) => v,
                 Err(e) => return version_fault(&e),
             };
             let doc = versions_document(&base_url(req, public_endpoint));
             json_response(StatusCode::OK, &doc, version)
-        }
+        }),
         _ => webob_default(StatusCode::NOT_FOUND, req.headers().get(ACCEPT)),
     }
 }
