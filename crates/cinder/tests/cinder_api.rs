@@ -124,6 +124,7 @@ fn microversions_are_negotiated_on_v3() {
     assert_eq!(r.header("OpenStack-API-Version"), Some("volume 3.71"));
     let r = ask("volume 3.99");
     assert_eq!(r.status, 406);
+    assert_eq!(r.header("OpenStack-API-Version"), Some("volume 3.99"));
     assert_eq!(
         r.json()["computeFault"]["message"],
         "Version 3.99 is not supported by the API. Minimum is 3.0 and maximum is 3.71."

@@ -33,9 +33,17 @@ pub fn with_version_headers(mut resp: Response, version: ApiVersion) -> Response
     resp
 }
 
-/// The fault a refused microversion gets (400 `badRequest` or 406 `computeFault`).
+/// The fault a refused microversion gets (400 `badRequest` or 406 `computeFault`). A
+/// well-formed but unsupported version is echoed back in the headers, as upstream does.
 pub fn version_fault(err: &VersionError) -> Response {
-    fault_response(err.status(), &err.to_string())
+    let resp = fault_response(err.status(), &err.to_string());
+    match err {
+        VersionError::NotSupported(v) => match ApiVersion::parse(v) {
+            Some(version) => with_version_headers(resp, version),
+            None => resp,
+        },
+        _ => resp,
+    }
 }
 
 /// Runs one controller method the way cinder's `Resource` does, with its log lines: the
