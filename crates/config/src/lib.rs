@@ -39,4 +39,5 @@ pub use ini::{parse_ini, IniEntry, IniError};
 pub use opt::{DeprecatedOpt, Opt, OptType};
 pub use reload::OptChange;
 pub use types::{convert_value, type_name, type_repr};
+pub use pyfmt::repr_str;
 pub use value::{FromValue, Value};
