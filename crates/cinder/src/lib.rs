@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cmd;
 pub mod common;
+pub mod policies;
 
 /// The version every binary reports (`--version`, the Guru Meditation Report).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

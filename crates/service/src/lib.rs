@@ -12,6 +12,7 @@
 pub mod context;
 pub mod launcher;
 pub mod logging;
+pub mod policy;
 pub mod report;
 pub mod signals;
 pub mod systemd;

@@ -58,9 +58,10 @@ pub fn list_rules() -> Vec<RuleDefault> {
              the domain or of the project."
         )),
         // xena rules
-        RuleDefault::new("context_is_admin", "role:admin")
-            .description("What a request needs for its context to be an admin context (the \
-                'is_admin:True' check)."),
+        RuleDefault::new("context_is_admin", "role:admin").description(
+            "What a request needs for its context to be an admin context (the \
+                'is_admin:True' check).",
+        ),
         RuleDefault::new(
             "admin_api",
             "is_admin:True or (role:admin and is_admin_project:True)",

@@ -265,7 +265,9 @@ mod tests {
         assert_eq!(t.render(&target).as_deref(), Some("x-%-5"));
         assert_eq!(t.render(&Target::new()), None);
         assert_eq!(
-            Template::parse("plain").expect("parse").render(&Target::new()),
+            Template::parse("plain")
+                .expect("parse")
+                .render(&Target::new()),
             Some("plain".into())
         );
     }
@@ -294,6 +296,10 @@ mod tests {
         assert!(!find_in(m, &["missing"], "None"));
         assert!(!find_in(m, &["n", "deeper"], "None"));
         let empty = serde_json::json!({"roles": []});
-        assert!(!find_in(empty.as_object().expect("object"), &["roles"], "[]"));
+        assert!(!find_in(
+            empty.as_object().expect("object"),
+            &["roles"],
+            "[]"
+        ));
     }
 }

@@ -78,7 +78,10 @@ enum Token {
 fn tokenize(check_str: &str) -> Result<Vec<Token>, ParseError> {
     let mut out = Vec::new();
     let (mut depth, mut nots) = (0usize, 0usize);
-    for raw in check_str.split(char::is_whitespace).filter(|t| !t.is_empty()) {
+    for raw in check_str
+        .split(char::is_whitespace)
+        .filter(|t| !t.is_empty())
+    {
         let tok = raw.trim_start_matches('(');
         for _ in 0..raw.len() - tok.len() {
             out.push(Token::LParen);
@@ -173,7 +176,10 @@ fn python_literal(kind: &str) -> Result<Option<String>, String> {
             return Ok(Some(n.to_string()));
         }
     }
-    let looks_numeric = digits.bytes().next().is_some_and(|c| c.is_ascii_digit() || c == b'.')
+    let looks_numeric = digits
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == b'.')
         && digits
             .bytes()
             .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
@@ -254,10 +260,12 @@ impl State {
 
     fn reduce_not(&mut self) -> bool {
         let n = self.stack.len();
-        if n < 2 || !matches!(
-            (&self.stack[n - 2], &self.stack[n - 1]),
-            (Token::Not, Token::Check(_))
-        ) {
+        if n < 2
+            || !matches!(
+                (&self.stack[n - 2], &self.stack[n - 1]),
+                (Token::Not, Token::Check(_))
+            )
+        {
             return false;
         }
         if let Some(Token::Check(c)) = self.stack.pop() {
@@ -282,8 +290,13 @@ fn into_check(tok: Token) -> Check {
 fn diagnose(stack: &[Token]) -> String {
     let opens = stack.iter().filter(|t| matches!(t, Token::LParen)).count();
     let closes = stack.iter().filter(|t| matches!(t, Token::RParen)).count();
+    let empty_parens = stack
+        .windows(2)
+        .any(|w| matches!(w, [Token::LParen, Token::RParen]));
     if stack.iter().any(|t| matches!(t, Token::Str)) {
         "a quoted string is not a check".into()
+    } else if empty_parens {
+        "empty parentheses".into()
     } else if opens != closes {
         "unbalanced parentheses".into()
     } else if matches!(stack.last(), Some(Token::And | Token::Or | Token::Not)) {
