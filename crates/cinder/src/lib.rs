@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cmd;
 pub mod common;
+pub mod exception;
 pub mod policies;
 
 /// The version every binary reports (`--version`, the Guru Meditation Report).

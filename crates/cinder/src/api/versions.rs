@@ -3,18 +3,16 @@
 //! version this API serves (v3.0, CURRENT, with its microversion range); `GET /v3/` answers
 //! the same document with 200.
 
-use std::convert::Infallible;
+use std::sync::Arc;
 
-use http::header::ACCEPT;
-use http::StatusCode;
-use openstack_http::fault::webob_default;
-use openstack_http::filters::proxy::application_url;
+use http::{Method, StatusCode};
 use openstack_http::paste::{FactoryArgs, PasteError};
-use openstack_http::{path_info, HttpService, Request, Response};
+use openstack_http::HttpService;
 use serde_json::{json, Value};
 
-use super::openstack::api_version_request::{negotiate, MAX_API_VERSION, MIN_API_VERSION, UPDATED};
-use super::openstack::wsgi::{json_response, process, version_fault};
+use super::openstack::api_version_request::{MAX_API_VERSION, MIN_API_VERSION, UPDATED};
+use super::openstack::router::Mapper;
+use super::openstack::wsgi::{ApiRequest, ApiResponse, ApiResult, Handler, Resource};
 use crate::common::config::CinderOpts;
 
 /// The versions document, with `self` links built from `base_url`
@@ -77,17 +75,34 @@ fn join_segment(base: &str, segment: &str) -> String {
 }
 
 /// The `Versions` app of the `apiversions` pipeline (`cinder.api.versions:Versions.factory`):
-/// `/` answers 300 with the versions document, anything else a bare 404 as upstream's
-/// router does.
+/// `/` answers 300 with the versions document; any other path is a plain 404, as upstream's
+/// router answers.
 pub fn app_factory(args: &FactoryArgs) -> Result<HttpService, PasteError> {
-    let public_endpoint = public_endpoint(args)?;
-    Ok(HttpService::new(tower::service_fn(move |req: Request| {
-        let public_endpoint = public_endpoint.clone();
-        async move { Ok::<_, Infallible>(root(&req, public_endpoint.as_deref())) }
-    })))
+    let state = Arc::new(VersionsState {
+        public_endpoint: public_endpoint(args)?,
+    });
+    let mut mapper: Mapper<Handler<VersionsState>> =
+        Mapper::new(".^").map_err(|e| args.error(e.to_string()))?;
+    // upstream connects "/" with no method condition.
+    for method in [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+    ] {
+        mapper.connect(method, "/", "all", crate::handler!(all));
+    }
+    Ok(Resource::new(state, mapper).into_service())
 }
 
-/// `[DEFAULT] public_endpoint`, read once when the app is built.
+/// What the versions controller needs.
+pub struct VersionsState {
+    /// `[DEFAULT] public_endpoint`, read once when the app is built.
+    pub public_endpoint: Option<String>,
+}
+
+/// `[DEFAULT] public_endpoint` of the service.
 pub(crate) fn public_endpoint(args: &FactoryArgs) -> Result<Option<String>, PasteError> {
     args.conf
         .load::<CinderOpts>()
@@ -97,22 +112,20 @@ pub(crate) fn public_endpoint(args: &FactoryArgs) -> Result<Option<String>, Past
 
 /// The base URL of the `self` links: `public_endpoint` when set, else the request's
 /// application URL (after http_proxy_to_wsgi).
-pub(crate) fn base_url(req: &Request, public_endpoint: Option<&str>) -> String {
-    public_endpoint.map_or_else(|| application_url(req), str::to_owned)
+pub(crate) fn base_url(req: &ApiRequest, public_endpoint: Option<&str>) -> String {
+    public_endpoint.map_or_else(|| req.application_url.clone(), str::to_owned)
 }
 
-fn root(req: &Request, public_endpoint: Option<&str>) -> Response {
-    if !matches!(path_info(req), "" | "/") {
-        return webob_default(StatusCode::NOT_FOUND, req.headers().get(ACCEPT));
-    }
-    process(req, "all", || {
-        let version = match negotiate(req.headers()) {
-            Ok(v) => v,
-            Err(e) => return version_fault(&e),
-        };
-        let doc = versions_document(&base_url(req, public_endpoint));
-        json_response(StatusCode::MULTIPLE_CHOICES, &doc, version)
-    })
+/// `VersionsController.all`: 300 with every version.
+async fn all(state: Arc<VersionsState>, req: ApiRequest) -> ApiResult {
+    let doc = versions_document(&base_url(&req, state.public_endpoint.as_deref()));
+    Ok(ApiResponse::json(StatusCode::MULTIPLE_CHOICES, doc))
+}
+
+/// `VersionsController.index` (under `/v3/`): 200 with the same document.
+pub(crate) async fn index(public_endpoint: Option<&str>, req: ApiRequest) -> ApiResult {
+    let doc = versions_document(&base_url(&req, public_endpoint));
+    Ok(ApiResponse::json(StatusCode::OK, doc))
 }
 
 #[cfg(test)]

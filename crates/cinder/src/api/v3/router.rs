@@ -1,50 +1,45 @@
-//! The v3 API router (`cinder/api/v3/router.py`). Today it serves the v3 versions document at
-//! `/` (200) and redirects an empty path to `/`; every other path is a 404, as upstream's
-//! router answers a path it has no route for. The resources of the v3 API come next.
+//! The v3 API router (`cinder/api/v3/router.py`): every resource of the Block Storage v3 API
+//! connected to its controller, under `/{project_id}` and project-less.
 
-use std::convert::Infallible;
+use std::sync::Arc;
 
-use http::header::{ACCEPT, LOCATION};
-use http::{HeaderValue, StatusCode};
-use openstack_http::fault::webob_default;
-use openstack_http::filters::proxy::application_url;
+use http::Method;
 use openstack_http::paste::{FactoryArgs, PasteError};
-use openstack_http::{path_info, Body, HttpService, Request, Response};
+use openstack_http::HttpService;
 
-use crate::api::openstack::api_version_request::negotiate;
-use crate::api::openstack::wsgi::{json_response, process, version_fault};
-use crate::api::versions::{base_url, public_endpoint, versions_document};
+use crate::api::openstack::router::Mapper;
+use crate::api::openstack::wsgi::{ApiRequest, ApiResult, Handler, Resource};
+use crate::api::versions;
+use crate::common::config::CinderOpts;
+
+/// What every v3 controller shares.
+pub struct ApiState {
+    /// `[DEFAULT] public_endpoint`.
+    pub public_endpoint: Option<String>,
+}
 
 /// `cinder.api.v3.router:APIRouter.factory`.
 pub fn app_factory(args: &FactoryArgs) -> Result<HttpService, PasteError> {
-    let public_endpoint = public_endpoint(args)?;
-    Ok(HttpService::new(tower::service_fn(move |req: Request| {
-        let public_endpoint = public_endpoint.clone();
-        async move { Ok::<_, Infallible>(route(&req, public_endpoint.as_deref())) }
-    })))
+    let opts: CinderOpts = args.conf.load().map_err(|e| args.error(e.to_string()))?;
+    let state = Arc::new(ApiState {
+        public_endpoint: opts.public_endpoint,
+    });
+    let mapper = routes(&opts.project_id_regex).map_err(|e| {
+        args.error(format!(
+            "project_id_regex {:?} is not a valid regular expression: {e}",
+            opts.project_id_regex
+        ))
+    })?;
+    Ok(Resource::new(state, mapper).into_service())
 }
 
-fn route(req: &Request, public_endpoint: Option<&str>) -> Response {
-    match path_info(req) {
-        // mapper.redirect("", "/")
-        "" => redirect(&format!("{}/", application_url(req))),
-        "/" => process(req, "index", || {
-            let version = match negotiate(req.headers()) {
-                Ok(v) => v,
-                Err(e) => return version_fault(&e),
-            };
-            let doc = versions_document(&base_url(req, public_endpoint));
-            json_response(StatusCode::OK, &doc, version)
-        }),
-        _ => webob_default(StatusCode::NOT_FOUND, req.headers().get(ACCEPT)),
-    }
+/// The route table of the v3 API.
+pub fn routes(project_id_regex: &str) -> Result<Mapper<Handler<ApiState>>, regex::Error> {
+    let mut m: Mapper<Handler<ApiState>> = Mapper::new(project_id_regex)?;
+    m.connect(Method::GET, "/", "index", crate::handler!(versions_index));
+    Ok(m)
 }
 
-fn redirect(location: &str) -> Response {
-    let mut resp = Response::new(Body::empty());
-    *resp.status_mut() = StatusCode::FOUND;
-    if let Ok(v) = HeaderValue::from_str(location) {
-        resp.headers_mut().insert(LOCATION, v);
-    }
-    resp
+async fn versions_index(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {
+    versions::index(state.public_endpoint.as_deref(), req).await
 }
