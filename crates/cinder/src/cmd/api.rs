@@ -14,6 +14,9 @@ use openstack_service::logging;
 use crate::api::CinderApps;
 use crate::common::config::{CinderOpts, OsapiVolumeOpts};
 
+/// cinder's default `[database] connection`: SQLite under `state_path`.
+pub const DEFAULT_CONNECTION: &str = "sqlite:///$state_path/cinder.sqlite";
+
 /// The paste application cinder-api serves.
 pub const APP_NAME: &str = "osapi_volume";
 const BACKLOG: i32 = 128;
@@ -24,6 +27,8 @@ pub fn config(prog: &str) -> Result<ConfigOpts, ConfigError> {
     openstack_service::register_opts(&mut conf)?;
     openstack_http::server::register_opts(&mut conf)?;
     openstack_http::filters::register_opts(&mut conf)?;
+    openstack_service::policy::register_opts(&mut conf)?;
+    openstack_db::set_defaults(&mut conf, Some(DEFAULT_CONNECTION))?;
     conf.register::<CinderOpts>()?;
     conf.register::<OsapiVolumeOpts>()?;
     if let Ok(name) = nix_hostname() {

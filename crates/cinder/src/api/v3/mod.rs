@@ -1,3 +1,4 @@
 //! The Block Storage v3 API (`cinder/api/v3/`).
 
 pub mod router;
+pub mod state;

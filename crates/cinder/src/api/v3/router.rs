@@ -7,27 +7,18 @@ use http::Method;
 use openstack_http::paste::{FactoryArgs, PasteError};
 use openstack_http::HttpService;
 
+use super::state::ApiState;
 use crate::api::openstack::router::Mapper;
 use crate::api::openstack::wsgi::{ApiRequest, ApiResult, Handler, Resource};
 use crate::api::versions;
-use crate::common::config::CinderOpts;
-
-/// What every v3 controller shares.
-pub struct ApiState {
-    /// `[DEFAULT] public_endpoint`.
-    pub public_endpoint: Option<String>,
-}
 
 /// `cinder.api.v3.router:APIRouter.factory`.
 pub fn app_factory(args: &FactoryArgs) -> Result<HttpService, PasteError> {
-    let opts: CinderOpts = args.conf.load().map_err(|e| args.error(e.to_string()))?;
-    let state = Arc::new(ApiState {
-        public_endpoint: opts.public_endpoint,
-    });
-    let mapper = routes(&opts.project_id_regex).map_err(|e| {
+    let state = Arc::new(ApiState::new(args.conf).map_err(|e| args.error(e))?);
+    let regex = state.opts.project_id_regex.clone();
+    let mapper = routes(&regex).map_err(|e| {
         args.error(format!(
-            "project_id_regex {:?} is not a valid regular expression: {e}",
-            opts.project_id_regex
+            "project_id_regex {regex:?} is not a valid regular expression: {e}"
         ))
     })?;
     Ok(Resource::new(state, mapper).into_service())
@@ -41,5 +32,5 @@ pub fn routes(project_id_regex: &str) -> Result<Mapper<Handler<ApiState>>, regex
 }
 
 async fn versions_index(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {
-    versions::index(state.public_endpoint.as_deref(), req).await
+    versions::index(state.opts.public_endpoint.as_deref(), req).await
 }
