@@ -12,6 +12,7 @@ pub mod fault;
 pub mod filters;
 pub mod paste;
 pub mod server;
+pub mod validation;
 
 /// The body type of every request and response in a stack.
 pub type Body = axum::body::Body;
