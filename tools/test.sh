@@ -15,7 +15,17 @@ else
   exit 1
 fi
 rm -f "$ks_log"
-trap 'tools/keystone.sh stop' EXIT
+
+# PostgreSQL 15 and MariaDB from Debian packages, on loopback: the database legs of the tests.
+for db in postgres mariadb; do
+  out=$(tools/$db.sh start) || { echo "tools/test.sh: could not start $db" >&2; exit 1; }
+  while IFS= read -r line; do export "$line"; done < <(grep '^DATABASE_URL_' <<<"$out")
+done
+trap 'tools/keystone.sh stop; tools/postgres.sh stop; tools/mariadb.sh stop' EXIT
 
 cargo build --workspace --bins
 cargo test --workspace "$@"
+# The functional suite again on the server databases.
+for backend in postgresql mysql; do
+  CINDER_TEST_BACKEND=$backend cargo test -p functional "$@"
+done

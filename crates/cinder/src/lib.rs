@@ -8,6 +8,7 @@
 pub mod api;
 pub mod cmd;
 pub mod common;
+pub mod db;
 pub mod exception;
 pub mod policies;
 

@@ -37,7 +37,7 @@ pub use error::{ConfigError, Location};
 pub use group::OptGroup;
 pub use ini::{parse_ini, IniEntry, IniError};
 pub use opt::{DeprecatedOpt, Opt, OptType};
+pub use pyfmt::repr_str;
 pub use reload::OptChange;
 pub use types::{convert_value, type_name, type_repr};
-pub use pyfmt::repr_str;
 pub use value::{FromValue, Value};

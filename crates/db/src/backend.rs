@@ -44,39 +44,30 @@ fn bind_sqlite<'q>(q: SqliteQuery<'q>, v: &'q Value) -> SqliteQuery<'q> {
     }
 }
 
-fn bind_postgres<'q>(q: PgQuery<'q>, v: &'q Value) -> PgQuery<'q> {
-    match v {
-        Value::Null(Kind::Bool) => q.bind(None::<bool>),
-        Value::Null(Kind::Int) => q.bind(None::<i64>),
-        Value::Null(Kind::Float) => q.bind(None::<f64>),
-        Value::Null(Kind::Text) => q.bind(None::<&str>),
-        Value::Null(Kind::DateTime) => q.bind(None::<PrimitiveDateTime>),
-        Value::Null(Kind::Bytes) => q.bind(None::<&[u8]>),
-        Value::Bool(b) => q.bind(*b),
-        Value::Int(i) => q.bind(*i),
-        Value::Float(f) => q.bind(*f),
-        Value::Text(s) => q.bind(s.as_str()),
-        Value::DateTime(d) => q.bind(*d),
-        Value::Bytes(b) => q.bind(b.as_slice()),
-    }
+/// PostgreSQL and MySQL take every value natively; a NULL is typed by its [`Kind`].
+macro_rules! bind_native {
+    ($name:ident, $query:ident) => {
+        fn $name<'q>(q: $query<'q>, v: &'q Value) -> $query<'q> {
+            match v {
+                Value::Null(Kind::Bool) => q.bind(None::<bool>),
+                Value::Null(Kind::Int) => q.bind(None::<i64>),
+                Value::Null(Kind::Float) => q.bind(None::<f64>),
+                Value::Null(Kind::Text) => q.bind(None::<&str>),
+                Value::Null(Kind::DateTime) => q.bind(None::<PrimitiveDateTime>),
+                Value::Null(Kind::Bytes) => q.bind(None::<&[u8]>),
+                Value::Bool(b) => q.bind(*b),
+                Value::Int(i) => q.bind(*i),
+                Value::Float(f) => q.bind(*f),
+                Value::Text(s) => q.bind(s.as_str()),
+                Value::DateTime(d) => q.bind(*d),
+                Value::Bytes(b) => q.bind(b.as_slice()),
+            }
+        }
+    };
 }
 
-fn bind_mysql<'q>(q: MySqlQuery<'q>, v: &'q Value) -> MySqlQuery<'q> {
-    match v {
-        Value::Null(Kind::Bool) => q.bind(None::<bool>),
-        Value::Null(Kind::Int) => q.bind(None::<i64>),
-        Value::Null(Kind::Float) => q.bind(None::<f64>),
-        Value::Null(Kind::Text) => q.bind(None::<&str>),
-        Value::Null(Kind::DateTime) => q.bind(None::<PrimitiveDateTime>),
-        Value::Null(Kind::Bytes) => q.bind(None::<&[u8]>),
-        Value::Bool(b) => q.bind(*b),
-        Value::Int(i) => q.bind(*i),
-        Value::Float(f) => q.bind(*f),
-        Value::Text(s) => q.bind(s.as_str()),
-        Value::DateTime(d) => q.bind(*d),
-        Value::Bytes(b) => q.bind(b.as_slice()),
-    }
-}
+bind_native!(bind_postgres, PgQuery);
+bind_native!(bind_mysql, MySqlQuery);
 
 fn decode_err(column: &str, e: impl std::fmt::Display) -> DbError {
     DbError::Other(format!("cannot read column {column}: {e}"))

@@ -16,6 +16,7 @@
 //! Design notes: doc/adr/0002-database.md.
 
 mod backend;
+mod connect;
 mod database;
 pub mod datetime;
 mod error;
@@ -25,6 +26,8 @@ mod query;
 mod retry;
 mod row;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transaction;
 mod url;
 mod value;
@@ -40,6 +43,9 @@ pub use row::Row;
 pub use transaction::Transaction;
 pub use url::{Backend, ConnectionUrl, SqliteTarget};
 pub use value::{FromSql, Kind, Typed, Value};
+
+/// The naive-UTC timestamp type of [`Value::DateTime`] (from the `time` crate).
+pub use time::PrimitiveDateTime;
 
 /// The future a transaction closure returns: `Box::pin(async move { … })`.
 pub type BoxFuture<'a, T> = futures_util::future::BoxFuture<'a, T>;

@@ -246,6 +246,11 @@ async fn apply(db: &Database, m: &Migration, prev: Option<&str>) -> Result<(), D
                 now.as_deref().unwrap_or("<none>")
             )));
         }
+        if prev.is_none() {
+            // alembic creates its table before the first migration runs (so it gets the
+            // database's character set as it was then).
+            create_version_table(&mut tx).await?;
+        }
         (m.upgrade)(&mut tx).await?;
         record(&mut tx, prev, m.revision).await?;
         tx.commit().await
@@ -268,23 +273,28 @@ fn close_on_drop(conn: &mut PooledConn) {
     }
 }
 
-/// alembic's bookkeeping: create `alembic_version` on the first migration, then move its row.
+async fn create_version_table(tx: &mut Transaction<'_>) -> Result<(), DbError> {
+    if tx.table_exists("alembic_version").await? {
+        return Ok(());
+    }
+    let b = tx.backend();
+    tx.execute(sql(format!(
+        "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\t\
+         CONSTRAINT {} PRIMARY KEY (version_num)\n)",
+        quote(b, "alembic_version_pkc")
+    )))
+    .await?;
+    Ok(())
+}
+
+/// alembic's bookkeeping: insert the first revision, then move the row along.
 async fn record(
     tx: &mut Transaction<'_>,
     prev: Option<&str>,
     revision: &str,
 ) -> Result<(), DbError> {
-    let b = tx.backend();
     match prev {
         None => {
-            if !tx.table_exists("alembic_version").await? {
-                tx.execute(sql(format!(
-                    "CREATE TABLE alembic_version (\n\tversion_num VARCHAR(32) NOT NULL, \n\t\
-                     CONSTRAINT {} PRIMARY KEY (version_num)\n)",
-                    quote(b, "alembic_version_pkc")
-                )))
-                .await?;
-            }
             tx.execute(sql("INSERT INTO alembic_version (version_num) VALUES (?)").bind(revision))
                 .await?;
         }

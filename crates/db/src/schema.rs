@@ -162,14 +162,13 @@ impl Table {
             .column(boolean("deleted").bool_check())
     }
 
+    /// `primary_key=True`: the columns become NOT NULL, as SQLAlchemy makes them (a key
+    /// declared `nullable=True` is made so again with [`Table::with_column`]).
     pub fn primary_key(mut self, cols: &[&'static str]) -> Table {
         self.primary_key = cols.to_vec();
         for c in cols {
             if let Some(col) = self.columns.iter_mut().find(|x| x.name == *c) {
-                // An integer key is NOT NULL; a string key keeps what it declared.
-                if col.ty == ColumnType::Integer {
-                    col.nullable = false;
-                }
+                col.nullable = false;
             }
         }
         self
@@ -414,6 +413,27 @@ pub async fn create_index(
     Ok(())
 }
 
+/// Whether index `index` exists on `table`.
+pub async fn index_exists(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    index: &str,
+) -> Result<bool, DbError> {
+    let q = match tx.backend() {
+        Backend::Sqlite => {
+            sql("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?")
+        }
+        Backend::Postgres => sql("SELECT indexname FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename = ? AND indexname = ?"),
+        Backend::MySql => sql("SELECT index_name FROM information_schema.statistics \
+             WHERE table_schema = DATABASE() AND table_name = ? AND index_name = ?"),
+    };
+    Ok(tx
+        .fetch_optional(q.bind(table).bind(index))
+        .await?
+        .is_some())
+}
+
 /// `DROP TABLE IF EXISTS`.
 pub async fn drop_table_if_exists(tx: &mut Transaction<'_>, table: &str) -> Result<(), DbError> {
     let backend = tx.backend();
@@ -651,7 +671,9 @@ mod tests {
         assert!(
             t.create_statements(Backend::MySql)[0].contains("`use_quota` BOOL DEFAULT 1 NOT NULL")
         );
-        // A string key stays as declared (nullable, as cinder's encryption_id).
-        assert!(t.create_statements(Backend::Sqlite)[0].contains("\"id\" VARCHAR(36), "));
+        assert!(t.create_statements(Backend::Sqlite)[0].contains("\"id\" VARCHAR(36) NOT NULL, "));
+        // cinder's encryption_id: a key declared nullable stays so where the backend allows.
+        let e = t.with_column("id", |c| c.nullable = true);
+        assert!(e.create_statements(Backend::Sqlite)[0].contains("\"id\" VARCHAR(36), "));
     }
 }

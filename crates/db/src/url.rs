@@ -187,6 +187,33 @@ impl ConnectionUrl {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The same URL naming another database (tests create one database per test).
+    pub fn with_database(mut self, database: &str) -> ConnectionUrl {
+        self.database = Some(database.to_string());
+        self
+    }
+
+    /// The full URL, password included (percent-encoded): for handing to another process,
+    /// never for logs (use `Display` there).
+    pub fn to_url_string(&self) -> String {
+        let shown = self.to_string();
+        match (&self.username, &self.password) {
+            (Some(u), Some(p)) => {
+                let needle = format!("{}:***@", self.scheme_and_user(u));
+                shown.replacen(
+                    &needle,
+                    &format!("{}:{}@", self.scheme_and_user(u), percent_encode(p)),
+                    1,
+                )
+            }
+            _ => shown,
+        }
+    }
+
+    fn scheme_and_user(&self, user: &str) -> String {
+        format!("{}://{user}", self.scheme)
+    }
+
     /// Appends `connection_parameters` (`a=1&b=2`) to the query, as oslo.db does.
     pub fn with_parameters(mut self, params: &str) -> ConnectionUrl {
         self.query.extend(parse_query(params));
@@ -271,6 +298,20 @@ fn parse_query(q: &str) -> Vec<(String, String)> {
 
 fn form_decode(s: &str) -> String {
     percent_decode(&s.replace('+', " "))
+}
+
+/// Percent-encodes what would break the URL grammar in a password.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// `urllib.parse.unquote`: `%XX` sequences become bytes, invalid ones stay as written.
@@ -403,6 +444,24 @@ mod tests {
         assert!(!e.to_string().contains("hunter2"), "{e}");
         let e = ConnectionUrl::parse("mysql://u:p@h:notaport/db").expect_err("port");
         assert!(e.to_string().contains("invalid port 'notaport'"), "{e}");
+    }
+
+    #[test]
+    fn full_url_round_trips_with_the_password() {
+        let u = parse("mysql+pymysql://cinder:p%40ss:w@127.0.0.1:3306/cinder?charset=utf8");
+        assert_eq!(u.password.as_deref(), Some("p@ss:w"));
+        let full = u.to_url_string();
+        assert_eq!(
+            full,
+            "mysql+pymysql://cinder:p%40ss%3Aw@127.0.0.1:3306/cinder?charset=utf8"
+        );
+        assert_eq!(parse(&full), u);
+        let other = u.clone().with_database("t_1");
+        assert_eq!(other.database.as_deref(), Some("t_1"));
+        assert_eq!(
+            parse("sqlite:////x/y.db").to_url_string(),
+            "sqlite:////x/y.db"
+        );
     }
 
     #[test]

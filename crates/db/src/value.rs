@@ -85,7 +85,7 @@ value_from! {
 
 /// Reads a column value as a Rust type, whichever backend produced it.
 pub trait FromSql: Sized {
-    /// `None` when the value cannot be this type; the message says what it was.
+    /// An error message when the value cannot be this type, saying what it was.
     fn from_sql(v: &Value) -> Result<Self, String>;
 }
 

@@ -1,0 +1,3 @@
+//! The functional suite: one test binary, a module per area of the API.
+
+mod versions;
