@@ -23,6 +23,9 @@ for db in postgres mariadb; do
 done
 trap 'tools/keystone.sh stop; tools/postgres.sh stop; tools/mariadb.sh stop' EXIT
 
+# The openstack CLI (python-openstackclient, in the Keystone venv) for the real-client test.
+export OPENSTACK_CLI=/var/tmp/openstack-rs/keystone/venv/bin/openstack
+
 cargo build --workspace --bins
 cargo test --workspace "$@"
 # The functional suite again on the server databases.

@@ -54,6 +54,12 @@ pub enum CinderError {
     InvalidSnapshot(String),
     #[error("Invalid volume type: {0}")]
     InvalidVolumeType(String),
+    #[error(
+        "The volume type {0} is the only currently defined volume type and cannot be deleted."
+    )]
+    VolumeTypeDeletionError(String),
+    #[error("The volume type {0} is a default volume type and cannot be deleted.")]
+    VolumeTypeDefaultDeletionError(String),
     #[error("Expected a UUID but received {0}.")]
     InvalidUuid(String),
     #[error("Availability zone '{0}' is invalid.")]
@@ -85,6 +91,8 @@ pub enum CinderError {
     VolumeTypeNotFound(String),
     #[error("Volume type with name {0} could not be found.")]
     VolumeTypeNotFoundByName(String),
+    #[error("Default type for project {0} not found.")]
+    VolumeTypeProjectDefaultNotFound(String),
     #[error("Volume {volume_id} has no metadata with key {key}.")]
     VolumeMetadataNotFound { volume_id: String, key: String },
     #[error("Snapshot {snapshot_id} has no metadata with key {key}.")]
@@ -130,17 +138,24 @@ pub enum CinderError {
     VolumeLimitExceeded { allowed: i64, name: String },
     #[error("Maximum number of snapshots allowed ({allowed}) exceeded")]
     SnapshotLimitExceeded { allowed: i64 },
+    #[error("Unexpected over quota on {0}.")]
+    UnexpectedOverQuota(String),
+    #[error("Quota usage would overflow for resources: {overs}. The requested operation would exceed the maximum allowed value ({max_int}) for quota tracking.")]
+    QuotaUsageOverflow { overs: String, max_int: i64 },
     #[error("Quota exceeded for resources: {0}")]
     OverQuota(String),
 
     // ---- Volume type in use (400 via faultwrap upstream: not safe → generic text) ---------
     #[error("Volume Type {0} deletion is not allowed with volumes present with the type.")]
     VolumeTypeInUse(String),
+    /// `[DEFAULT] default_volume_type` names no type (500, not safe).
+    #[error("The request cannot be fulfilled as the default volume type {0} cannot be found.")]
+    VolumeTypeDefaultMisconfigured(String),
 
     // ---- Internal --------------------------------------------------------------------------
-    /// The database could not be reached (503).
-    #[error("Database connection failed: {0}")]
-    DbUnavailable(String),
+    /// A database error: 503 when the database cannot be reached, else 500.
+    #[error("{0}")]
+    Db(#[from] openstack_db::DbError),
     /// Anything else that went wrong inside (500).
     #[error("{0}")]
     Internal(String),
@@ -167,6 +182,8 @@ impl CinderError {
             E::InvalidVolume(_) => ("InvalidVolume", BAD, Client),
             E::InvalidSnapshot(_) => ("InvalidSnapshot", BAD, Client),
             E::InvalidVolumeType(_) => ("InvalidVolumeType", BAD, Client),
+            E::VolumeTypeDeletionError(_) => ("VolumeTypeDeletionError", BAD, Client),
+            E::VolumeTypeDefaultDeletionError(_) => ("VolumeTypeDefaultDeletionError", BAD, Client),
             E::InvalidUuid(_) => ("InvalidUUID", BAD, Client),
             E::InvalidAvailabilityZone(_) => ("InvalidAvailabilityZone", BAD, Client),
             E::InvalidVolumeMetadata(_) => ("InvalidVolumeMetadata", BAD, Client),
@@ -181,6 +198,9 @@ impl CinderError {
             E::SnapshotNotFound(_) => ("SnapshotNotFound", NF, Client),
             E::VolumeTypeNotFound(_) => ("VolumeTypeNotFound", NF, Client),
             E::VolumeTypeNotFoundByName(_) => ("VolumeTypeNotFoundByName", NF, Client),
+            E::VolumeTypeProjectDefaultNotFound(_) => {
+                ("VolumeTypeProjectDefaultNotFound", NF, Client)
+            }
             E::VolumeMetadataNotFound { .. } => ("VolumeMetadataNotFound", NF, Client),
             E::SnapshotMetadataNotFound { .. } => ("SnapshotMetadataNotFound", NF, Client),
             E::VolumeTypeExtraSpecsNotFound { .. } => ("VolumeTypeExtraSpecsNotFound", NF, Client),
@@ -198,17 +218,25 @@ impl CinderError {
             E::VolumeSizeExceedsLimit { .. } => ("VolumeSizeExceedsLimit", TOO_LARGE, Safe),
             E::VolumeLimitExceeded { .. } => ("VolumeLimitExceeded", TOO_LARGE, Safe),
             E::SnapshotLimitExceeded { .. } => ("SnapshotLimitExceeded", TOO_LARGE, Safe),
+            E::UnexpectedOverQuota(_) => ("UnexpectedOverQuota", TOO_LARGE, Safe),
+            E::QuotaUsageOverflow { .. } => ("QuotaUsageOverflow", TOO_LARGE, Safe),
             E::OverQuota(_) => ("OverQuota", StatusCode::INTERNAL_SERVER_ERROR, Internal),
             E::VolumeTypeInUse(_) => (
                 "VolumeTypeInUse",
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Internal,
             ),
-            E::DbUnavailable(_) => (
+            E::VolumeTypeDefaultMisconfigured(_) => (
+                "VolumeTypeDefaultMisconfiguredError",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Internal,
+            ),
+            E::Db(e) if e.is_disconnect() => (
                 "DBConnectionError",
                 StatusCode::SERVICE_UNAVAILABLE,
                 Internal,
             ),
+            E::Db(_) => ("DBError", StatusCode::INTERNAL_SERVER_ERROR, Internal),
             E::Internal(_) => ("Exception", StatusCode::INTERNAL_SERVER_ERROR, Internal),
         }
     }
@@ -216,6 +244,13 @@ impl CinderError {
     /// The HTTP status of this error at the API.
     pub fn status(&self) -> StatusCode {
         self.class().1
+    }
+
+    /// The `Retry-After` header upstream's exception carries (`QuotaError`: `0`), which the
+    /// fault also shows as `retryAfter`.
+    pub fn retry_after(&self) -> Option<&'static str> {
+        let (_, status, family) = self.class();
+        (status == StatusCode::PAYLOAD_TOO_LARGE && family == Family::Safe).then_some("0")
     }
 
     /// A webob-style error raised by a controller (`webob.exc.HTTPBadRequest(explanation=...)`).
@@ -229,6 +264,19 @@ impl CinderError {
     /// `webob.exc.HTTPBadRequest(explanation=...)`.
     pub fn bad_request(explanation: impl Into<String>) -> CinderError {
         CinderError::http(StatusCode::BAD_REQUEST, explanation)
+    }
+}
+
+/// A refused request body (`@validation.schema`): upstream's `ValidationError` (400), the
+/// exception a format checker raised (its status), or a crash of the validator (500).
+impl From<openstack_http::validation::ValidationError> for CinderError {
+    fn from(e: openstack_http::validation::ValidationError) -> CinderError {
+        use openstack_http::validation::ErrorKind;
+        match e.kind {
+            ErrorKind::Invalid => CinderError::ValidationError(e.detail),
+            ErrorKind::Raised(status) => CinderError::http(status, e.detail),
+            ErrorKind::Internal => CinderError::Internal(e.detail),
+        }
     }
 }
 

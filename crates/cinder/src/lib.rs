@@ -11,6 +11,9 @@ pub mod common;
 pub mod db;
 pub mod exception;
 pub mod policies;
+pub mod quota;
+pub mod quota_utils;
+pub mod volume;
 
 /// The version every binary reports (`--version`, the Guru Meditation Report).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,3 +1,6 @@
 //! The functional suite: one test binary, a module per area of the API.
 
+mod quotas;
+mod types;
 mod versions;
+mod volumes;

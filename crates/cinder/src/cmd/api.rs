@@ -31,6 +31,8 @@ pub fn config(prog: &str) -> Result<ConfigOpts, ConfigError> {
     openstack_db::set_defaults(&mut conf, Some(DEFAULT_CONNECTION))?;
     conf.register::<CinderOpts>()?;
     conf.register::<OsapiVolumeOpts>()?;
+    crate::quota::register_opts(&mut conf)?;
+    conf.register::<crate::volume::volume_types::VolumeTypeOpts>()?;
     if let Ok(name) = nix_hostname() {
         conf.set_default("DEFAULT", "host", &name)?;
     }

@@ -22,6 +22,18 @@ options! {
         /// Public URL to use for versions endpoint.
         public_endpoint: Option<String> = Opt::str().deprecated_name("osapi_volume_base_URL")
             .help("Public url to use for versions endpoint. The default is None, which will use the request's host_url attribute to populate the URL base. If Cinder is operating behind a proxy, you will want to change this to represent the proxy's URL."),
+        /// Availability zone of this node (and the default for new volumes).
+        storage_availability_zone: String = Opt::str().default("nova")
+            .help("Availability zone of this node. Can be overridden per volume backend with the option \"backend_availability_zone\"."),
+        /// Default availability zone for new volumes.
+        default_availability_zone: Option<String> = Opt::str()
+            .help("Default availability zone for new volumes. If not set, the storage_availability_zone option value is used as the default for new volumes."),
+        /// Fall back to the default zone when the requested one does not exist.
+        allow_availability_zone_fallback: bool = Opt::bool().default("false")
+            .help("If the requested Cinder availability zone is unavailable, fall back to the value of default_availability_zone, then storage_availability_zone, instead of failing."),
+        /// The most items a collection returns in one response.
+        osapi_max_limit: i64 = Opt::int().default("1000")
+            .help("The maximum number of items that a collection resource returns in a single response"),
         /// The regular expression project ids in URLs must match.
         project_id_regex: String = Opt::str().default(r"[0-9a-f\-]+")
             .help("The validation regular expression used for project_id in URLs."),

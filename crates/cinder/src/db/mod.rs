@@ -3,6 +3,7 @@
 //! `cinder/db/migration.py` (`db_sync`, `db_version`); [`migrations::versions`] holds one
 //! module per upstream revision.
 
+pub mod api;
 pub mod migration;
 pub mod migrations;
 

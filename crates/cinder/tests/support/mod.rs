@@ -356,9 +356,21 @@ impl Builder {
         (out.status.code(), text)
     }
 
-    /// Starts cinder-api and waits until it answers GET /.
+    /// Starts cinder-api (after `cinder-manage db sync` on its SQLite database) and waits
+    /// until it answers GET /.
     pub fn start(self) -> CinderApi {
         let (dir, port) = self.write();
+        let sync = Command::new(env!("CARGO_BIN_EXE_cinder-manage"))
+            .arg("--config-file")
+            .arg(dir.path().join("cinder.conf"))
+            .args(["db", "sync"])
+            .output()
+            .expect("run cinder-manage db sync");
+        assert!(
+            sync.status.success(),
+            "db sync failed: {}",
+            String::from_utf8_lossy(&sync.stderr)
+        );
         let child = Command::new(env!("CARGO_BIN_EXE_cinder-api"))
             .arg("--config-file")
             .arg(dir.path().join("cinder.conf"))

@@ -11,7 +11,10 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use http::header::{ACCEPT, CONTENT_TYPE, LOCATION, VARY};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use openstack_http::fault::{fault_response, to_python_json, webob_default, webob_explanation};
+use openstack_http::fault::{
+    fault_response, fault_response_with, to_python_json, webob_default, webob_explanation,
+    FaultStyle,
+};
 use openstack_http::filters::proxy::{application_url, request_url};
 use openstack_http::{path_info, Body, HttpService, Request, Response};
 use openstack_service::RequestContext;
@@ -316,7 +319,12 @@ pub fn error_response(err: &CinderError, version: ApiVersion) -> Response {
             webob_explanation(status).to_string()
         }
     };
-    with_version_headers(fault_response(status, &message), version)
+    let mut headers = HeaderMap::new();
+    if let Some(retry) = err.retry_after() {
+        headers.insert(http::header::RETRY_AFTER, HeaderValue::from_static(retry));
+    }
+    let fault = fault_response_with(FaultStyle::Cinder, status, &message, headers);
+    with_version_headers(fault, version)
 }
 
 /// A JSON response as a cinder `Resource` sends it.

@@ -5,7 +5,10 @@
 use std::sync::Arc;
 
 use openstack_config::ConfigOpts;
-use openstack_db::{Database, DatabaseOpts, DbError};
+use std::sync::Mutex;
+
+use futures_util::future::BoxFuture;
+use openstack_db::{Database, DatabaseOpts, DbError, Transaction};
 use openstack_service::policy::{Enforcer, PolicyError, Target};
 use openstack_service::RequestContext;
 use tokio::sync::OnceCell;
@@ -18,6 +21,7 @@ pub struct ApiState {
     pub conf: ConfigOpts,
     pub opts: CinderOpts,
     pub policy: Enforcer,
+    pub quotas: crate::quota::Quotas,
     db_opts: DatabaseOpts,
     db: OnceCell<Database>,
 }
@@ -32,6 +36,7 @@ impl ApiState {
             conf: conf.clone(),
             opts,
             policy,
+            quotas: crate::quota::Quotas::new(conf)?,
             db_opts,
             db: OnceCell::new(),
         })
@@ -81,12 +86,38 @@ impl ApiState {
     }
 }
 
-impl From<DbError> for CinderError {
-    fn from(e: DbError) -> CinderError {
-        match e {
-            DbError::Disconnected(m) => CinderError::DbUnavailable(m),
-            DbError::NotFound(_) => CinderError::NotFound,
-            other => CinderError::Internal(other.to_string()),
-        }
+/// Runs `f` in one write transaction of `db`: committed when it returns `Ok`, rolled back
+/// when it returns any error — a refusal (over quota, bad source) leaves nothing behind —
+/// and retried as a whole on a deadlock or a lock timeout.
+pub async fn write<'a, T, F>(db: &'a Database, mut f: F) -> Result<T, CinderError>
+where
+    T: Send + 'static,
+    F: for<'t> FnMut(&'t mut Transaction<'a>) -> BoxFuture<'t, Result<T, CinderError>>,
+{
+    let refusal: Arc<Mutex<Option<CinderError>>> = Arc::new(Mutex::new(None));
+    let result = db
+        .write(|tx| {
+            let fut = f(tx);
+            let refusal = Arc::clone(&refusal);
+            Box::pin(async move {
+                match fut.await {
+                    Ok(v) => Ok(v),
+                    Err(CinderError::Db(e)) => Err(e),
+                    Err(other) => {
+                        if let Ok(mut slot) = refusal.lock() {
+                            *slot = Some(other);
+                        }
+                        Err(DbError::Other("refused".into()))
+                    }
+                }
+            })
+        })
+        .await;
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) => match refusal.lock().ok().and_then(|mut s| s.take()) {
+            Some(refused) => Err(refused),
+            None => Err(CinderError::Db(e)),
+        },
     }
 }

@@ -4,6 +4,8 @@
 //! Soft-delete rules of cinder-db.md §2.2 apply: reads see `deleted = false` rows only.
 
 pub mod pagination;
+pub mod quotas;
+pub mod volume_types;
 pub mod volumes;
 
 use openstack_db::{DbError, Row};

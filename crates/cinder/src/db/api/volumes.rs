@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use openstack_db::PrimitiveDateTime;
 use openstack_db::{placeholders, sql, utcnow, DbError, Query, Row, Transaction, Value};
-use time::PrimitiveDateTime;
 
 use super::col;
 use super::pagination::{paginate, SortKey};
@@ -137,7 +137,9 @@ pub struct VolumeFilters {
 }
 
 fn base_select() -> Query {
-    sql(format!("SELECT {COLUMNS} FROM volumes WHERE deleted = false"))
+    sql(format!(
+        "SELECT {COLUMNS} FROM volumes WHERE deleted = false"
+    ))
 }
 
 /// `volume_get`: a live volume by id, in `project_id` unless `None` (admin).
@@ -171,7 +173,7 @@ fn filtered(filters: &VolumeFilters) -> Query {
     if let Some(like) = &filters.name_like {
         q = q
             .push(" AND display_name LIKE ?")
-            .bind(format!("%{}%", like.replace('%', "").replace('_', "")));
+            .bind(format!("%{}%", like.replace(['%', '_'], "")));
     }
     for (k, v) in &filters.metadata {
         q = q
@@ -212,10 +214,16 @@ pub async fn volume_get_all(
 }
 
 /// How many live volumes match `filters` (`with_count`).
-pub async fn volume_count(tx: &mut Transaction<'_>, filters: &VolumeFilters) -> Result<i64, DbError> {
+pub async fn volume_count(
+    tx: &mut Transaction<'_>,
+    filters: &VolumeFilters,
+) -> Result<i64, DbError> {
     let inner = filtered(filters);
-    let q = sql(format!("SELECT COUNT(*) AS n FROM ({}) AS matching", inner.text()))
-        .bind_all(inner.params().to_vec());
+    let q = sql(format!(
+        "SELECT COUNT(*) AS n FROM ({}) AS matching",
+        inner.text()
+    ))
+    .bind_all(inner.params().to_vec());
     tx.fetch_one(q).await?.get("n")
 }
 
@@ -246,12 +254,14 @@ fn sort_value(v: &VolumeRow, column: &str) -> Value {
 pub async fn volume_create(tx: &mut Transaction<'_>, v: &NewVolume) -> Result<(), DbError> {
     let now = utcnow();
     tx.execute(
-        sql("INSERT INTO volumes (created_at, deleted, id, user_id, project_id, size, \
+        sql(
+            "INSERT INTO volumes (created_at, deleted, id, user_id, project_id, size, \
              availability_zone, status, attach_status, display_name, display_description, \
              snapshot_id, volume_type_id, source_volid, bootable, multiattach, group_id, \
              consistencygroup_id, replication_status, shared_targets, use_quota) \
              VALUES (?, false, ?, ?, ?, ?, ?, 'creating', 'detached', ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-             NULL, true, true)")
+             NULL, true, true)",
+        )
         .bind(now)
         .bind(v.id.as_str())
         .bind(v.user_id.clone())
@@ -301,7 +311,11 @@ async fn insert_metadata(
 pub struct Set(pub &'static str, pub Value);
 
 /// `volume_update`: sets `values` (and `updated_at`); returns whether the row was there.
-pub async fn volume_update(tx: &mut Transaction<'_>, id: &str, values: &[Set]) -> Result<bool, DbError> {
+pub async fn volume_update(
+    tx: &mut Transaction<'_>,
+    id: &str,
+    values: &[Set],
+) -> Result<bool, DbError> {
     conditional_update(tx, id, values, &[]).await
 }
 
@@ -320,7 +334,10 @@ pub async fn conditional_update(
     q = q.push(" WHERE id = ? AND deleted = false").bind(id);
     for (column, allowed) in expected {
         q = q
-            .push(&format!(" AND {column} IN ({})", placeholders(allowed.len())))
+            .push(&format!(
+                " AND {column} IN ({})",
+                placeholders(allowed.len())
+            ))
             .bind_all(allowed.iter().map(|s| s.to_string()));
     }
     Ok(tx.execute(q).await? > 0)
@@ -331,8 +348,10 @@ pub async fn conditional_update(
 pub async fn volume_destroy(tx: &mut Transaction<'_>, id: &str) -> Result<(), DbError> {
     let now = utcnow();
     tx.execute(
-        sql("UPDATE volumes SET status = 'deleted', migration_status = NULL, deleted = true, \
-             deleted_at = ? WHERE id = ? AND deleted = false")
+        sql(
+            "UPDATE volumes SET status = 'deleted', migration_status = NULL, deleted = true, \
+             deleted_at = ? WHERE id = ? AND deleted = false",
+        )
         .bind(now)
         .bind(id),
     )
@@ -426,14 +445,20 @@ pub async fn metadata_update(
             None => insert_metadata(tx, "volume_metadata", volume_id, k, v, now).await?,
         }
     }
-    Ok(metadata_for(tx, "volume_metadata", &[volume_id.to_string()])
-        .await?
-        .remove(volume_id)
-        .unwrap_or_default())
+    Ok(
+        metadata_for(tx, "volume_metadata", &[volume_id.to_string()])
+            .await?
+            .remove(volume_id)
+            .unwrap_or_default(),
+    )
 }
 
 /// `volume_metadata_delete`: soft-deletes one key; returns whether it existed.
-pub async fn metadata_delete(tx: &mut Transaction<'_>, volume_id: &str, key: &str) -> Result<bool, DbError> {
+pub async fn metadata_delete(
+    tx: &mut Transaction<'_>,
+    volume_id: &str,
+    key: &str,
+) -> Result<bool, DbError> {
     let now = utcnow();
     Ok(tx
         .execute(

@@ -1,0 +1,8 @@
+//! The API extensions cinder loads by default (`cinder/api/contrib/`).
+
+pub mod quota_classes;
+pub mod quotas;
+pub mod types_extra_specs;
+pub mod types_manage;
+pub mod used_limits;
+pub mod volume_type_access;
