@@ -24,12 +24,12 @@ url=http://127.0.0.1:$KEYSTONE_PORT
 
 install() {
   mkdir -p "$KEYSTONE_ROOT"
-  if [ ! -x "$venv/bin/keystone-manage" ]; then
+  if [ ! -x "$venv/bin/keystone-manage" ] || [ ! -x "$venv/bin/cinder" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --upgrade pip
     local c=()
     [ -f "$constraints" ] && c=(-c "$constraints")
-    "$venv/bin/pip" install -q "${c[@]}" "keystone==$KEYSTONE_VERSION" gunicorn python-openstackclient
+    "$venv/bin/pip" install -q "${c[@]}" "keystone==$KEYSTONE_VERSION" gunicorn python-openstackclient python-cinderclient
   fi
 }
 

@@ -27,6 +27,8 @@ pub struct Route<H> {
     pub max_version: ApiVersion,
     pub handler: H,
     segments: Vec<Segment>,
+    /// Connected with `mapper.connect` rather than `create_route`: no `/{project_id}` form.
+    project_less_only: bool,
 }
 
 /// What a request path resolves to.
@@ -59,6 +61,13 @@ impl<H> Connected<'_, H> {
     /// Served from this microversion on (`@wsgi.Controller.api_version(min)`).
     pub fn since(self, major: u32, minor: u32) -> Self {
         self.route.min_version = ApiVersion { major, minor };
+        self
+    }
+
+    /// Only the path as written, without the `/{project_id}` form (upstream's plain
+    /// `mapper.connect`, e.g. the versions document at `/`).
+    pub fn without_project(self) -> Self {
+        self.route.project_less_only = true;
         self
     }
 
@@ -103,6 +112,7 @@ impl<H> Mapper<H> {
             max_version: MAX_API_VERSION,
             handler,
             segments,
+            project_less_only: false,
         });
         let last = self.routes.len() - 1;
         Connected {
@@ -142,6 +152,7 @@ impl<H> Mapper<H> {
                 .filter(|r| {
                     r.method == *method || (*method == Method::HEAD && r.method == Method::GET)
                 })
+                .filter(|r| project.is_none() || !r.project_less_only)
                 .filter_map(|r| match_segments(&r.segments, rest).map(|(l, p)| (l, r, p)))
                 .collect();
             let Some(most) = candidates.iter().map(|(l, _, _)| *l).max() else {

@@ -27,7 +27,8 @@ pub fn app_factory(args: &FactoryArgs) -> Result<HttpService, PasteError> {
 /// The route table of the v3 API.
 pub fn routes(project_id_regex: &str) -> Result<Mapper<Handler<ApiState>>, regex::Error> {
     let mut m: Mapper<Handler<ApiState>> = Mapper::new(project_id_regex)?;
-    m.connect(Method::GET, "/", "index", crate::handler!(versions_index));
+    m.connect(Method::GET, "/", "index", crate::handler!(versions_index))
+        .without_project();
     crate::api::contrib::quotas::connect(&mut m);
     crate::api::contrib::quota_classes::connect(&mut m);
     super::limits::connect(&mut m);
@@ -35,6 +36,7 @@ pub fn routes(project_id_regex: &str) -> Result<Mapper<Handler<ApiState>>, regex
     crate::api::contrib::types_manage::connect(&mut m);
     crate::api::contrib::types_extra_specs::connect(&mut m);
     crate::api::contrib::volume_type_access::connect(&mut m);
+    crate::api::contrib::volume_type_encryption::connect(&mut m);
     super::default_types::connect(&mut m);
     super::volumes::connect(&mut m);
     Ok(m)

@@ -515,8 +515,11 @@ async fn update(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {
     let name = text(&["name", "display_name"]);
     let description = text(&["description", "display_description"]);
     let metadata = fields.get("metadata").map(|_| metadata_field(&fields));
-    let row = volume_api::update(&state, &ctx, &vol, name, description, metadata).await?;
-    detail_response(&state, &req, ctx.is_admin, row, StatusCode::OK, true).await
+    let mut row = volume_api::update(&state, &ctx, &vol, name, description, metadata).await?;
+    // Upstream answers with the object it saved, whose `updated_at` is the value it was
+    // loaded with, and without the extension keys (they extend show and detail only).
+    row.updated_at = vol.updated_at;
+    detail_response(&state, &req, ctx.is_admin, row, StatusCode::OK, false).await
 }
 
 async fn delete(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {
