@@ -93,6 +93,8 @@ pub enum CinderError {
     VolumeTypeNotFoundByName(String),
     #[error("Default type for project {0} not found.")]
     VolumeTypeProjectDefaultNotFound(String),
+    #[error("Volume type encryption for type {0} does not exist.")]
+    VolumeTypeEncryptionNotFound(String),
     #[error("Volume {volume_id} has no metadata with key {key}.")]
     VolumeMetadataNotFound { volume_id: String, key: String },
     #[error("Snapshot {snapshot_id} has no metadata with key {key}.")]
@@ -152,6 +154,16 @@ pub enum CinderError {
     #[error("The request cannot be fulfilled as the default volume type {0} cannot be found.")]
     VolumeTypeDefaultMisconfigured(String),
 
+    // ---- Volume actions ----------------------------------------------------------------------
+    #[error("Invalid attaching mode '{mode}' for volume {volume_id}.")]
+    InvalidVolumeAttachMode { mode: String, volume_id: String },
+    /// A detach only the Compute service may ask for (409, safe).
+    #[error("Detach volume from instance {0} using the Compute API")]
+    ConflictNovaUsingAttachment(String),
+    /// oslo.messaging's `MessagingTimeout`: a call to a volume service nobody answered (500).
+    #[error("{0}")]
+    MessagingTimeout(String),
+
     // ---- Internal --------------------------------------------------------------------------
     /// A database error: 503 when the database cannot be reached, else 500.
     #[error("{0}")]
@@ -201,6 +213,7 @@ impl CinderError {
             E::VolumeTypeProjectDefaultNotFound(_) => {
                 ("VolumeTypeProjectDefaultNotFound", NF, Client)
             }
+            E::VolumeTypeEncryptionNotFound(_) => ("VolumeTypeEncryptionNotFound", NF, Client),
             E::VolumeMetadataNotFound { .. } => ("VolumeMetadataNotFound", NF, Client),
             E::SnapshotMetadataNotFound { .. } => ("SnapshotMetadataNotFound", NF, Client),
             E::VolumeTypeExtraSpecsNotFound { .. } => ("VolumeTypeExtraSpecsNotFound", NF, Client),
@@ -228,6 +241,13 @@ impl CinderError {
             ),
             E::VolumeTypeDefaultMisconfigured(_) => (
                 "VolumeTypeDefaultMisconfiguredError",
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Internal,
+            ),
+            E::InvalidVolumeAttachMode { .. } => ("InvalidVolumeAttachMode", BAD, Client),
+            E::ConflictNovaUsingAttachment(_) => ("ConflictNovaUsingAttachment", CONFLICT, Safe),
+            E::MessagingTimeout(_) => (
+                "MessagingTimeout",
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Internal,
             ),

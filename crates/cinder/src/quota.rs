@@ -137,7 +137,7 @@ impl Quotas {
         }
     }
 
-    /// The option value a resource falls back to (`BaseResource.default`).
+    /// The global resources, each with the option its default comes from.
     fn global_resources(&self) -> Vec<Resource> {
         let o = &self.opts;
         [
@@ -403,13 +403,28 @@ impl Quotas {
     /// Gives back what a deleted resource held (`deltas` as [`Quotas::volume_deltas`] gives
     /// them, positive): `in_use -= delta`, never below 0 (upstream's negative reservation
     /// and commit). Call it before soft-deleting the row, as [`Quotas::consume`].
+    ///
+    /// A resource that no longer exists (the `<part>_<type>` of a type deleted since) is
+    /// skipped with a warning: a release never blocks a delete. (Upstream's delete logs the
+    /// `QuotaResourceUnknown` and skips the whole release.)
     pub async fn release(
         &self,
         tx: &mut Transaction<'_>,
         project_id: &str,
         deltas: &[(String, i64)],
     ) -> Result<(), CinderError> {
-        let negative: Vec<(String, i64)> = deltas.iter().map(|(k, v)| (k.clone(), -v)).collect();
+        let known = self.resources(tx).await?;
+        let mut negative: Vec<(String, i64)> = Vec::with_capacity(deltas.len());
+        for (name, delta) in deltas {
+            if known.iter().any(|r| r.name == *name && r.sync.is_some()) {
+                negative.push((name.clone(), -delta));
+            } else {
+                tracing::warn!(
+                    target: "cinder.quota",
+                    "Not releasing {delta} of unknown quota resource {name} for project {project_id}"
+                );
+            }
+        }
         match self.apply(tx, project_id, &negative).await? {
             Ok(()) => Ok(()),
             // Negative deltas are never over quota.

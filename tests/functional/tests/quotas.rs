@@ -43,7 +43,8 @@ async fn add_volume_type(cloud: &Cloud, name: &str) {
                 "INSERT INTO volume_types (created_at, deleted, id, name, is_public) \
                  VALUES (?, ?, ?, ?, ?)",
             )
-            .bind(openstack_db::utcnow())
+            // Newer than __DEFAULT__ even where timestamps keep only seconds (MySQL).
+            .bind(openstack_db::utcnow() + std::time::Duration::from_secs(60))
             .bind(false)
             .bind(format!("00000000-0000-4000-8000-{:0>12}", name.len()))
             .bind(name)
@@ -533,4 +534,46 @@ async fn a_user_without_reader_role_gets_limits_without_usage() {
     assert!(absolute.get("totalVolumesUsed").is_none(), "{absolute}");
     let r = nobody.get(&format!("/os-quota-sets/{PROJECT}")).await;
     assert_eq!(r.status, 403);
+}
+
+#[tokio::test]
+async fn over_quota_answers_upstreams_overlimit_fault() {
+    let cloud = Cloud::builder().start().await;
+    let r = cloud.post("/volumes", json!({"volume": {"size": 2}})).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let r = cloud
+        .post("/volumes", json!({"volume": {"size": 5000}}))
+        .await;
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(r.header("Retry-After"), Some("0"));
+    assert_eq!(
+        r.json(),
+        json!({"overLimit": {"code": 413, "message": "VolumeSizeExceedsAvailableQuota: \
+            Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, \
+            quota is 1000G and 2G has been consumed.", "retryAfter": "0"}})
+    );
+    // per_volume_gigabytes caps one volume.
+    cloud
+        .put(
+            &format!("/os-quota-sets/{PROJECT}"),
+            json!({"quota_set": {"per_volume_gigabytes": 3}}),
+        )
+        .await;
+    let r = cloud.post("/volumes", json!({"volume": {"size": 4}})).await;
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(
+        r.fault_message(),
+        "VolumeSizeExceedsLimit: Requested volume size 4G is larger than maximum allowed \
+         limit 3G."
+    );
+    // The refused creates hold nothing.
+    let r = cloud
+        .get(&format!("/os-quota-sets/{PROJECT}?usage=true"))
+        .await;
+    let set = &r.json()["quota_set"];
+    assert_eq!(set["volumes"]["in_use"], 1);
+    assert_eq!(set["gigabytes"]["in_use"], 2);
+    assert_eq!(set["volumes___DEFAULT__"]["in_use"], 1);
+    let r = cloud.get("/limits").await;
+    assert_eq!(r.json()["limits"]["absolute"]["totalGigabytesUsed"], 2);
 }

@@ -31,6 +31,9 @@ options! {
         /// Fall back to the default zone when the requested one does not exist.
         allow_availability_zone_fallback: bool = Opt::bool().default("false")
             .help("If the requested Cinder availability zone is unavailable, fall back to the value of default_availability_zone, then storage_availability_zone, instead of failing."),
+        /// Snapshots do not count against the gigabytes quota.
+        no_snapshot_gb_quota: bool = Opt::bool().default("false")
+            .help("Whether snapshots count against gigabyte quota"),
         /// The most items a collection returns in one response.
         osapi_max_limit: i64 = Opt::int().default("1000")
             .help("The maximum number of items that a collection resource returns in a single response"),

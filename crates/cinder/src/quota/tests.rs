@@ -1,7 +1,7 @@
 //! The quota engine against a synced SQLite database: limit resolution, consume/release and
 //! the errors over quota.
 
-use openstack_db::testing::{fresh, Leg, TestDb};
+use openstack_db::testing::{fresh, legs, Leg, TestDb};
 use openstack_db::{sql, Database};
 
 use super::*;
@@ -16,8 +16,10 @@ fn engine() -> Quotas {
     Quotas::with_opts(opts(), false).expect("engine")
 }
 
-async fn synced() -> TestDb {
-    let t = fresh(&Leg::Sqlite).await;
+/// A fresh database at head on `leg` (SQLite, plus PostgreSQL / MySQL when
+/// `DATABASE_URL_POSTGRESQL` / `DATABASE_URL_MYSQL` name a server).
+async fn synced(leg: &Leg) -> TestDb {
+    let t = fresh(leg).await;
     crate::db::db_sync(&t.db).await.expect("db sync");
     t
 }
@@ -162,380 +164,454 @@ fn deltas_copy_to_the_type_resources() {
 
 #[tokio::test]
 async fn limits_resolve_project_then_default_class_then_option() {
-    let t = synced().await;
-    let q = engine();
-    add_type(&t.db, "t-gold", "gold").await;
-    let mut tx = t.db.begin().await.expect("begin");
-    // The seeded default class gives the global limits; per-type resources default to -1.
-    let list = q
-        .get_project_quotas(&mut tx, "p1", true)
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        add_type(&t.db, "t-gold", "gold").await;
+        let mut tx = t.db.begin().await.expect("begin");
+        // The seeded default class gives the global limits; per-type resources default to -1.
+        let list = q
+            .get_project_quotas(&mut tx, "p1", true)
+            .await
+            .expect("quotas");
+        let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "volumes",
+                "per_volume_gigabytes",
+                "snapshots",
+                "gigabytes",
+                "backups",
+                "backup_gigabytes",
+                "volumes_gold",
+                "gigabytes_gold",
+                "snapshots_gold",
+                "volumes___DEFAULT__",
+                "gigabytes___DEFAULT__",
+                "snapshots___DEFAULT__",
+                "groups"
+            ]
+        );
+        assert_eq!(limit_of(&list, "volumes"), 10);
+        assert_eq!(limit_of(&list, "volumes_gold"), -1);
+        // The default class beats the option, the project row beats both.
+        db::quota_class_set(&mut tx, "default", "volumes", 20)
+            .await
+            .expect("class");
+        db::quota_set(&mut tx, "p1", "gigabytes", 5)
+            .await
+            .expect("project");
+        let list = q
+            .get_project_quotas(&mut tx, "p1", true)
+            .await
+            .expect("quotas");
+        assert_eq!(limit_of(&list, "volumes"), 20);
+        assert_eq!(limit_of(&list, "gigabytes"), 5);
+        let other = q
+            .get_project_quotas(&mut tx, "p2", true)
+            .await
+            .expect("quotas");
+        assert_eq!(limit_of(&other, "gigabytes"), 1000);
+        // Only the project's own limits with defaults = false.
+        let own = q
+            .get_project_quotas(&mut tx, "p1", false)
+            .await
+            .expect("own");
+        assert_eq!(own.len(), 1);
+        // Without the default class, the options decide.
+        let mut o = opts();
+        o.use_default_quota_class = false;
+        o.quota_volumes = 7;
+        let q2 = Quotas::with_opts(o, false).expect("engine");
+        let list = q2
+            .get_project_quotas(&mut tx, "p2", true)
+            .await
+            .expect("quotas");
+        assert_eq!(limit_of(&list, "volumes"), 7);
+        let defaults = q2.get_defaults(&mut tx).await.expect("defaults");
+        assert_eq!(defaults[0], ("volumes".to_string(), 7));
+        // A class shows its own rows, then the default class (whatever the option says).
+        db::quota_class_set(&mut tx, "gold", "snapshots", 3)
+            .await
+            .expect("class");
+        let class = q2.get_class_quotas(&mut tx, "gold").await.expect("class");
+        assert!(class.contains(&("snapshots".to_string(), 3)));
+        assert!(class.contains(&("volumes".to_string(), 20)));
+        // A NULL limit falls through to the defaults.
+        tx.execute(sql(
+            "UPDATE quotas SET hard_limit = NULL WHERE project_id = 'p1'",
+        ))
         .await
-        .expect("quotas");
-    let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "volumes",
-            "per_volume_gigabytes",
-            "snapshots",
-            "gigabytes",
-            "backups",
-            "backup_gigabytes",
-            "volumes_gold",
-            "gigabytes_gold",
-            "snapshots_gold",
-            "volumes___DEFAULT__",
-            "gigabytes___DEFAULT__",
-            "snapshots___DEFAULT__",
-            "groups"
-        ]
-    );
-    assert_eq!(limit_of(&list, "volumes"), 10);
-    assert_eq!(limit_of(&list, "volumes_gold"), -1);
-    // The default class beats the option, the project row beats both.
-    db::quota_class_set(&mut tx, "default", "volumes", 20)
-        .await
-        .expect("class");
-    db::quota_set(&mut tx, "p1", "gigabytes", 5)
-        .await
-        .expect("project");
-    let list = q
-        .get_project_quotas(&mut tx, "p1", true)
-        .await
-        .expect("quotas");
-    assert_eq!(limit_of(&list, "volumes"), 20);
-    assert_eq!(limit_of(&list, "gigabytes"), 5);
-    let other = q
-        .get_project_quotas(&mut tx, "p2", true)
-        .await
-        .expect("quotas");
-    assert_eq!(limit_of(&other, "gigabytes"), 1000);
-    // Only the project's own limits with defaults = false.
-    let own = q
-        .get_project_quotas(&mut tx, "p1", false)
-        .await
-        .expect("own");
-    assert_eq!(own.len(), 1);
-    // Without the default class, the options decide.
-    let mut o = opts();
-    o.use_default_quota_class = false;
-    o.quota_volumes = 7;
-    let q2 = Quotas::with_opts(o, false).expect("engine");
-    let list = q2
-        .get_project_quotas(&mut tx, "p2", true)
-        .await
-        .expect("quotas");
-    assert_eq!(limit_of(&list, "volumes"), 7);
-    let defaults = q2.get_defaults(&mut tx).await.expect("defaults");
-    assert_eq!(defaults[0], ("volumes".to_string(), 7));
-    // A class shows its own rows, then the default class (whatever the option says).
-    db::quota_class_set(&mut tx, "gold", "snapshots", 3)
-        .await
-        .expect("class");
-    let class = q2.get_class_quotas(&mut tx, "gold").await.expect("class");
-    assert!(class.contains(&("snapshots".to_string(), 3)));
-    assert!(class.contains(&("volumes".to_string(), 20)));
-    // A NULL limit falls through to the defaults.
-    tx.execute(sql(
-        "UPDATE quotas SET hard_limit = NULL WHERE project_id = 'p1'",
-    ))
-    .await
-    .expect("null");
-    let list = q
-        .get_project_quotas(&mut tx, "p1", true)
-        .await
-        .expect("quotas");
-    assert_eq!(limit_of(&list, "gigabytes"), 1000);
-    tx.rollback().await.expect("rollback");
+        .expect("null");
+        let list = q
+            .get_project_quotas(&mut tx, "p1", true)
+            .await
+            .expect("quotas");
+        assert_eq!(limit_of(&list, "gigabytes"), 1000);
+        tx.rollback().await.expect("rollback");
+    }
 }
 
 #[tokio::test]
 async fn consume_counts_and_writes_committed_reservations() {
-    let t = synced().await;
-    let q = engine();
-    add_type(&t.db, "t-lvm", "lvm").await;
-    // Two volumes already exist: the usage rows start from the live data.
-    add_volume(&t.db, "p1", 2, "t-lvm").await;
-    add_volume(&t.db, "p1", 3, "t-lvm").await;
-    consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[
-            ("volumes", 1),
-            ("gigabytes", 4),
-            ("volumes_lvm", 1),
-            ("gigabytes_lvm", 4),
-        ]),
-    )
-    .await
-    .expect("within quota");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((3, 0)));
-    assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((9, 0)));
-    assert_eq!(usage(&t.db, "p1", "gigabytes_lvm").await, Some((9, 0)));
-    let rows = t
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        add_type(&t.db, "t-lvm", "lvm").await;
+        // Two volumes already exist: the usage rows start from the live data.
+        add_volume(&t.db, "p1", 2, "t-lvm").await;
+        add_volume(&t.db, "p1", 3, "t-lvm").await;
+        consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[
+                ("volumes", 1),
+                ("gigabytes", 4),
+                ("volumes_lvm", 1),
+                ("gigabytes_lvm", 4),
+            ]),
+        )
+        .await
+        .expect("within quota");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((3, 0)));
+        assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((9, 0)));
+        assert_eq!(usage(&t.db, "p1", "gigabytes_lvm").await, Some((9, 0)));
+        let rows = t
         .db
         .fetch_all(sql("SELECT deleted, deleted_at, updated_at, delta, resource, usage_id, uuid FROM reservations ORDER BY id"))
         .await
         .expect("reservations");
-    assert_eq!(rows.len(), 4);
-    for r in &rows {
-        assert!(r.get::<bool>("deleted").expect("deleted"));
-        assert!(r
-            .get::<Option<PrimitiveDateTimeAlias>>("deleted_at")
-            .expect("at")
-            .is_some());
-        assert!(r
-            .get::<Option<PrimitiveDateTimeAlias>>("updated_at")
-            .expect("upd")
-            .is_none());
-        assert_eq!(r.get::<String>("uuid").expect("uuid").len(), 36);
+        assert_eq!(rows.len(), 4);
+        for r in &rows {
+            assert!(r.get::<bool>("deleted").expect("deleted"));
+            assert!(r
+                .get::<Option<PrimitiveDateTimeAlias>>("deleted_at")
+                .expect("at")
+                .is_some());
+            assert!(r
+                .get::<Option<PrimitiveDateTimeAlias>>("updated_at")
+                .expect("upd")
+                .is_none());
+            assert_eq!(r.get::<String>("uuid").expect("uuid").len(), 36);
+        }
+        // Nothing is reserved on the side: a second consume sees the committed in_use.
+        consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 1)]),
+        )
+        .await
+        .expect("within quota");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((4, 0)));
     }
-    // Nothing is reserved on the side: a second consume sees the committed in_use.
-    consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 1)]),
-    )
-    .await
-    .expect("within quota");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((4, 0)));
 }
 
 type PrimitiveDateTimeAlias = openstack_db::PrimitiveDateTime;
 
 #[tokio::test]
 async fn over_quota_is_upstreams_413_and_leaves_the_usage_alone() {
-    let t = synced().await;
-    let q = engine();
-    let mut tx = t.db.begin().await.expect("begin");
-    db::quota_set(&mut tx, "p1", "volumes", 1)
-        .await
-        .expect("limit");
-    db::quota_set(&mut tx, "p1", "snapshots", 0)
-        .await
-        .expect("limit");
-    tx.commit().await.expect("commit");
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        let mut tx = t.db.begin().await.expect("begin");
+        db::quota_set(&mut tx, "p1", "volumes", 1)
+            .await
+            .expect("limit");
+        db::quota_set(&mut tx, "p1", "snapshots", 0)
+            .await
+            .expect("limit");
+        tx.commit().await.expect("commit");
 
-    let e = consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 5000)]),
-    )
-    .await
-    .expect_err("over");
-    assert_eq!(
-        e.to_string(),
-        "Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota \
+        let e = consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 5000)]),
+        )
+        .await
+        .expect_err("over");
+        assert_eq!(
+            e.to_string(),
+            "Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5000G, quota \
          is 1000G and 0G has been consumed."
-    );
-    assert_eq!(e.status().as_u16(), 413);
-    assert_eq!(e.retry_after(), Some("0"));
+        );
+        assert_eq!(e.status().as_u16(), 413);
+        assert_eq!(e.retry_after(), Some("0"));
 
-    consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 1)]),
-    )
-    .await
-    .expect("first");
-    let e = consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 1)]),
-    )
-    .await
-    .expect_err("over");
-    assert_eq!(
-        e.to_string(),
-        "Maximum number of volumes allowed (1) exceeded for quota 'volumes'."
-    );
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
-    assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((1, 0)));
-
-    let e = consume(&q, &t.db, "p1", &q.snapshot_deltas(1, None))
+        consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 1)]),
+        )
+        .await
+        .expect("first");
+        let e = consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 1)]),
+        )
         .await
         .expect_err("over");
-    assert_eq!(
-        e.to_string(),
-        "Maximum number of snapshots allowed (0) exceeded"
-    );
+        assert_eq!(
+            e.to_string(),
+            "Maximum number of volumes allowed (1) exceeded for quota 'volumes'."
+        );
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
+        assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((1, 0)));
 
-    // An extend (gigabytes only) reports the global gigabytes numbers.
-    let mut tx = t.db.begin().await.expect("begin");
-    db::quota_set(&mut tx, "p1", "gigabytes", 2)
-        .await
-        .expect("limit");
-    tx.commit().await.expect("commit");
-    let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", 5)]))
-        .await
-        .expect_err("over");
-    assert_eq!(
-        e.to_string(),
-        "Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5G, quota is \
+        let e = consume(&q, &t.db, "p1", &q.snapshot_deltas(1, None))
+            .await
+            .expect_err("over");
+        assert_eq!(
+            e.to_string(),
+            "Maximum number of snapshots allowed (0) exceeded"
+        );
+
+        // An extend (gigabytes only) reports the global gigabytes numbers.
+        let mut tx = t.db.begin().await.expect("begin");
+        db::quota_set(&mut tx, "p1", "gigabytes", 2)
+            .await
+            .expect("limit");
+        tx.commit().await.expect("commit");
+        let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", 5)]))
+            .await
+            .expect_err("over");
+        assert_eq!(
+            e.to_string(),
+            "Requested volume or snapshot exceeds allowed gigabytes quota. Requested 5G, quota is \
          2G and 1G has been consumed."
-    );
+        );
 
-    // -1 is unlimited.
-    let mut tx = t.db.begin().await.expect("begin");
-    db::quota_set(&mut tx, "p1", "volumes", -1)
+        // -1 is unlimited.
+        let mut tx = t.db.begin().await.expect("begin");
+        db::quota_set(&mut tx, "p1", "volumes", -1)
+            .await
+            .expect("limit");
+        db::quota_set(&mut tx, "p1", "gigabytes", -1)
+            .await
+            .expect("limit");
+        tx.commit().await.expect("commit");
+        consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 100_000)]),
+        )
         .await
-        .expect("limit");
-    db::quota_set(&mut tx, "p1", "gigabytes", -1)
-        .await
-        .expect("limit");
-    tx.commit().await.expect("commit");
-    consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 100_000)]),
-    )
-    .await
-    .expect("unlimited");
+        .expect("unlimited");
+    }
 }
 
 #[tokio::test]
 async fn unknown_resources_and_overflows_are_refused() {
-    let t = synced().await;
-    let q = engine();
-    let e = consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes_nope", 1), ("per_volume_gigabytes", 1)]),
-    )
-    .await
-    .expect_err("unknown");
-    assert_eq!(
-        e.to_string(),
-        "Unknown quota resources ['per_volume_gigabytes', 'volumes_nope']."
-    );
-    assert_eq!(e.status().as_u16(), 404);
-    let mut tx = t.db.begin().await.expect("begin");
-    db::quota_set(&mut tx, "p1", "gigabytes", -1)
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        let e = consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes_nope", 1), ("per_volume_gigabytes", 1)]),
+        )
         .await
-        .expect("limit");
-    tx.commit().await.expect("commit");
-    let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", MAX_INT)])).await;
-    assert!(e.is_ok());
-    let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", 1)]))
-        .await
-        .expect_err("overflow");
-    assert_eq!(
-        e.to_string(),
-        "Quota usage would overflow for resources: ['gigabytes']. The requested operation \
+        .expect_err("unknown");
+        assert_eq!(
+            e.to_string(),
+            "Unknown quota resources ['per_volume_gigabytes', 'volumes_nope']."
+        );
+        assert_eq!(e.status().as_u16(), 404);
+        let mut tx = t.db.begin().await.expect("begin");
+        db::quota_set(&mut tx, "p1", "gigabytes", -1)
+            .await
+            .expect("limit");
+        tx.commit().await.expect("commit");
+        let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", MAX_INT)])).await;
+        assert!(e.is_ok());
+        let e = consume(&q, &t.db, "p1", &deltas(&[("gigabytes", 1)]))
+            .await
+            .expect_err("overflow");
+        assert_eq!(
+            e.to_string(),
+            "Quota usage would overflow for resources: ['gigabytes']. The requested operation \
          would exceed the maximum allowed value (2147483647) for quota tracking."
-    );
+        );
+    }
 }
 
 #[tokio::test]
 async fn release_never_goes_below_zero() {
-    let t = synced().await;
-    let q = engine();
-    consume(
-        &q,
-        &t.db,
-        "p1",
-        &deltas(&[("volumes", 1), ("gigabytes", 3)]),
-    )
-    .await
-    .expect("consume");
-    let mut tx = t.db.begin().await.expect("begin");
-    q.release(&mut tx, "p1", &deltas(&[("volumes", 1), ("gigabytes", 10)]))
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        consume(
+            &q,
+            &t.db,
+            "p1",
+            &deltas(&[("volumes", 1), ("gigabytes", 3)]),
+        )
         .await
-        .expect("release");
-    tx.commit().await.expect("commit");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((0, 0)));
-    assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((0, 0)));
-    let mut tx = t.db.begin().await.expect("begin");
-    q.release(&mut tx, "p1", &deltas(&[("volumes", 1)]))
-        .await
-        .expect("again");
-    tx.commit().await.expect("commit");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((0, 0)));
+        .expect("consume");
+        let mut tx = t.db.begin().await.expect("begin");
+        q.release(&mut tx, "p1", &deltas(&[("volumes", 1), ("gigabytes", 10)]))
+            .await
+            .expect("release");
+        tx.commit().await.expect("commit");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((0, 0)));
+        assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((0, 0)));
+        let mut tx = t.db.begin().await.expect("begin");
+        q.release(&mut tx, "p1", &deltas(&[("volumes", 1)]))
+            .await
+            .expect("again");
+        tx.commit().await.expect("commit");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((0, 0)));
+    }
+}
+
+#[tokio::test]
+async fn release_skips_the_resources_of_a_deleted_type() {
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        consume(&q, &t.db, "p1", &deltas(&[("volumes", 2)]))
+            .await
+            .expect("consume");
+        let mut tx = t.db.begin().await.expect("begin");
+        q.release(&mut tx, "p1", &q.volume_deltas(1, Some("gone")))
+            .await
+            .expect("released what is known");
+        tx.commit().await.expect("commit");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
+        assert_eq!(usage(&t.db, "p1", "volumes_gone").await, None);
+    }
 }
 
 #[tokio::test]
 async fn a_rolled_back_transaction_takes_its_quota_with_it() {
-    let t = synced().await;
-    let q = engine();
-    let mut tx = t.db.begin().await.expect("begin");
-    q.consume(&mut tx, "p1", &deltas(&[("volumes", 1), ("gigabytes", 1)]))
-        .await
-        .expect("consume");
-    tx.rollback().await.expect("rollback");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, None);
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        let mut tx = t.db.begin().await.expect("begin");
+        q.consume(&mut tx, "p1", &deltas(&[("volumes", 1), ("gigabytes", 1)]))
+            .await
+            .expect("consume");
+        tx.rollback().await.expect("rollback");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, None);
+    }
 }
 
 #[tokio::test]
 async fn usage_is_refreshed_when_negative_or_until_refresh_runs_out() {
-    let t = synced().await;
-    add_type(&t.db, "t-lvm", "lvm").await;
-    add_volume(&t.db, "p1", 2, "t-lvm").await;
-    let q = engine();
-    consume(&q, &t.db, "p1", &deltas(&[("volumes", 0)]))
+    for leg in legs() {
+        let t = synced(&leg).await;
+        add_type(&t.db, "t-lvm", "lvm").await;
+        add_volume(&t.db, "p1", 2, "t-lvm").await;
+        let q = engine();
+        consume(&q, &t.db, "p1", &deltas(&[("volumes", 0)]))
+            .await
+            .expect("create row");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
+        // A desync: the negative count is recomputed from the live rows.
+        t.db.execute(sql(
+            "UPDATE quota_usages SET in_use = -5 WHERE resource = 'volumes'",
+        ))
         .await
-        .expect("create row");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
-    // A desync: the negative count is recomputed from the live rows.
-    t.db.execute(sql(
-        "UPDATE quota_usages SET in_use = -5 WHERE resource = 'volumes'",
-    ))
-    .await
-    .expect("desync");
-    consume(&q, &t.db, "p1", &deltas(&[("volumes", 1)]))
+        .expect("desync");
+        consume(&q, &t.db, "p1", &deltas(&[("volumes", 1)]))
+            .await
+            .expect("heal");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((2, 0)));
+        // until_refresh = 2: every second reservation recounts.
+        let mut o = opts();
+        o.until_refresh = 2;
+        let q2 = Quotas::with_opts(o, false).expect("engine");
+        t.db.execute(sql(
+            "UPDATE quota_usages SET in_use = 7 WHERE resource = 'volumes'",
+        ))
         .await
-        .expect("heal");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((2, 0)));
-    // until_refresh = 2: every second reservation recounts.
-    let mut o = opts();
-    o.until_refresh = 2;
-    let q2 = Quotas::with_opts(o, false).expect("engine");
-    t.db.execute(sql(
-        "UPDATE quota_usages SET in_use = 7 WHERE resource = 'volumes'",
-    ))
-    .await
-    .expect("drift");
-    consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
-        .await
-        .expect("arms the countdown");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((7, 0)));
-    consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
-        .await
-        .expect("counts down");
-    consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
-        .await
-        .expect("refreshes");
-    assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
+        .expect("drift");
+        consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
+            .await
+            .expect("arms the countdown");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((7, 0)));
+        consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
+            .await
+            .expect("counts down");
+        consume(&q2, &t.db, "p1", &deltas(&[("volumes", 0)]))
+            .await
+            .expect("refreshes");
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((1, 0)));
+    }
 }
 
 #[tokio::test]
 async fn per_volume_gigabytes_limits_one_volume() {
-    let t = synced().await;
-    let q = engine();
-    let mut tx = t.db.begin().await.expect("begin");
-    q.check_per_volume_size(&mut tx, "p1", 100_000)
-        .await
-        .expect("unlimited");
-    db::quota_set(&mut tx, "p1", "per_volume_gigabytes", 10)
-        .await
-        .expect("limit");
-    q.check_per_volume_size(&mut tx, "p1", 10)
-        .await
-        .expect("at the limit");
-    let e = q
-        .check_per_volume_size(&mut tx, "p1", 11)
-        .await
-        .expect_err("over");
-    assert_eq!(
-        e.to_string(),
-        "Requested volume size 11G is larger than maximum allowed limit 10G."
-    );
-    assert_eq!(e.status().as_u16(), 413);
-    tx.rollback().await.expect("rollback");
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let q = engine();
+        let mut tx = t.db.begin().await.expect("begin");
+        q.check_per_volume_size(&mut tx, "p1", 100_000)
+            .await
+            .expect("unlimited");
+        db::quota_set(&mut tx, "p1", "per_volume_gigabytes", 10)
+            .await
+            .expect("limit");
+        q.check_per_volume_size(&mut tx, "p1", 10)
+            .await
+            .expect("at the limit");
+        let e = q
+            .check_per_volume_size(&mut tx, "p1", 11)
+            .await
+            .expect_err("over");
+        assert_eq!(
+            e.to_string(),
+            "Requested volume size 11G is larger than maximum allowed limit 10G."
+        );
+        assert_eq!(e.status().as_u16(), 413);
+        tx.rollback().await.expect("rollback");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_never_go_over_the_limit() {
+    for leg in legs() {
+        let t = synced(&leg).await;
+        let mut tx = t.db.begin().await.expect("begin");
+        db::quota_set(&mut tx, "p1", "volumes", 5)
+            .await
+            .expect("limit");
+        tx.commit().await.expect("commit");
+        let q = std::sync::Arc::new(engine());
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let (q, db) = (q.clone(), t.db.clone());
+            tasks.push(tokio::spawn(async move {
+                let d = q.volume_deltas(1, None);
+                let (q, d) = (&q, &d);
+                db.write(|tx| {
+                    Box::pin(async move {
+                        q.consume(tx, "p1", d).await.map_err(|e| match e {
+                            CinderError::Db(e) => e,
+                            other => openstack_db::DbError::Other(other.to_string()),
+                        })
+                    })
+                })
+                .await
+            }));
+        }
+        let mut created = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(()) => created += 1,
+                Err(e) => assert!(e.to_string().contains("Maximum number of volumes"), "{e}"),
+            }
+        }
+        assert_eq!(created, 5, "{}", leg.name());
+        assert_eq!(usage(&t.db, "p1", "volumes").await, Some((5, 0)));
+        assert_eq!(usage(&t.db, "p1", "gigabytes").await, Some((5, 0)));
+    }
 }

@@ -93,7 +93,7 @@ pub async fn update(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {
             for (key, limit) in wanted {
                 db::quota_class_set(tx, class, key, *limit).await?;
             }
-            Ok(quotas.get_class_quotas(tx, class).await?)
+            quotas.get_class_quotas(tx, class).await
         })
     })
     .await?;

@@ -3,13 +3,13 @@
 //! (`totalVolumesUsed`, ...).
 
 use openstack_db::Transaction;
+use openstack_service::policy::Target;
+use openstack_service::RequestContext;
 use serde_json::{json, Map, Value};
 
 use crate::api::v3::state::ApiState;
 use crate::exception::CinderError;
 use crate::policies::limits as policy;
-use openstack_service::policy::Target;
-use openstack_service::RequestContext;
 
 /// Display name → quota resource, in upstream's order.
 const USED: [(&str, &str); 5] = [
