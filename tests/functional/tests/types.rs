@@ -546,10 +546,11 @@ async fn list_pagination_sorting_and_filters() {
     let cloud = Cloud::builder().identity_auth().start().await;
     let admin = cloud.as_caller(Caller::admin());
     let member = cloud.as_caller(Caller::member(PROJECT));
+    // Upper-case names sort before `__DEFAULT__` in every backend's collation.
     for (name, specs) in [
-        ("a", json!({"RESKEY:availability_zones": "az1,az2"})),
-        ("b", json!({"volume_backend_name": "x"})),
-        ("c", json!({})),
+        ("A", json!({"RESKEY:availability_zones": "az1,az2"})),
+        ("B", json!({"volume_backend_name": "x"})),
+        ("C", json!({})),
     ] {
         let r = admin
             .post(
@@ -563,7 +564,7 @@ async fn list_pagination_sorting_and_filters() {
     let r = admin.get("/types?limit=2&sort=name:asc").await;
     assert_eq!(r.status, 200, "{}", r.text());
     let page = r.json();
-    assert_eq!(names(&page["volume_types"]), ["__DEFAULT__", "a"]);
+    assert_eq!(names(&page["volume_types"]), ["A", "B"]);
     let last = page["volume_types"][1]["id"]
         .as_str()
         .expect("id")
@@ -576,11 +577,11 @@ async fn list_pagination_sorting_and_filters() {
     let r = admin
         .get(&format!("/types?limit=2&sort=name:asc&marker={last}"))
         .await;
-    assert_eq!(names(&r.json()["volume_types"]), ["b", "c"]);
+    assert_eq!(names(&r.json()["volume_types"]), ["C", "__DEFAULT__"]);
     let r = admin
         .get("/types?sort_key=name&sort_dir=desc&offset=1")
         .await;
-    assert_eq!(names(&r.json()["volume_types"]), ["b", "a", "__DEFAULT__"]);
+    assert_eq!(names(&r.json()["volume_types"]), ["C", "B", "A"]);
     let r = admin.get("/types?limit=0").await;
     assert_eq!(r.json(), json!({"volume_types": []}));
 
@@ -607,8 +608,8 @@ async fn list_pagination_sorting_and_filters() {
 
     // Admins filter on any column and on any extra spec (3.52); an unknown key matches nothing.
     assert_eq!(
-        names(&admin.get("/types?name=b").await.json()["volume_types"]),
-        ["b"]
+        names(&admin.get("/types?name=B").await.json()["volume_types"]),
+        ["B"]
     );
     assert_eq!(
         admin.get("/types?foo=bar").await.json(),
@@ -622,7 +623,7 @@ async fn list_pagination_sorting_and_filters() {
             None,
         )
         .await;
-    assert_eq!(names(&r.json()["volume_types"]), ["b"]);
+    assert_eq!(names(&r.json()["volume_types"]), ["B"]);
     let r = admin
         .at(
             "3.52",
@@ -631,7 +632,7 @@ async fn list_pagination_sorting_and_filters() {
             None,
         )
         .await;
-    assert_eq!(names(&r.json()["volume_types"]), ["a"]);
+    assert_eq!(names(&r.json()["volume_types"]), ["A"]);
 
     // Members: only is_public and extra_specs at 3.52, and only the user-visible specs.
     let r = member
@@ -652,16 +653,16 @@ async fn list_pagination_sorting_and_filters() {
             None,
         )
         .await;
-    assert_eq!(names(&r.json()["volume_types"]), ["a"]);
+    assert_eq!(names(&r.json()["volume_types"]), ["A"]);
     let r = member
-        .at("3.52", Method::GET, "/types?name=a&all_tenants=1", None)
+        .at("3.52", Method::GET, "/types?name=A&all_tenants=1", None)
         .await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.fault_message(),
         "Invalid filters name are found in query options."
     );
-    let r = member.get("/types?name=a").await;
+    let r = member.get("/types?name=A").await;
     assert_eq!(
         r.json()["volume_types"].as_array().map(Vec::len),
         Some(4),
@@ -782,4 +783,81 @@ async fn default_types_per_project() {
     assert_eq!(r.json()["volume_type"]["name"], "__DEFAULT__");
     let r = admin.delete(&format!("/types/{gold}")).await;
     assert_eq!(r.status, 202, "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_type_without_encryption() {
+    let cloud = Cloud::builder().start().await;
+    let id = id_of(&create_type(&cloud, json!({"volume_type": {"name": "plain"}})).await);
+    let r = cloud.get(&format!("/types/{id}/encryption")).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json(), json!({}));
+    let missing = format!("Volume type encryption for type {id} does not exist.");
+    let r = cloud.get(&format!("/types/{id}/encryption/cipher")).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.fault_message(), missing);
+    let r = cloud
+        .delete(&format!("/types/{id}/encryption/whatever"))
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.fault_message(), missing);
+    let r = cloud.get("/types/nope/encryption").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.fault_message(), "Volume type nope could not be found.");
+}
+
+#[tokio::test]
+async fn volumes_get_the_type_asked_for_or_the_default() {
+    let cloud = Cloud::builder().identity_auth().start().await;
+    let admin = cloud.as_caller(Caller::admin());
+    let member = cloud.as_caller(Caller::member(PROJECT));
+    let r = admin
+        .post(
+            "/types",
+            json!({"volume_type": {"name": "secret", "os-volume-type-access:is_public": false}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let secret = id_of(&r.json()["volume_type"]);
+
+    let r = member
+        .post(
+            "/volumes",
+            json!({"volume": {"size": 1, "volume_type": "secret"}}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(
+        r.fault_message(),
+        "Volume type with name secret could not be found."
+    );
+
+    let r = admin
+        .post(
+            &format!("/types/{secret}/action"),
+            json!({"addProjectAccess": {"project": PROJECT}}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let r = admin
+        .at(
+            "3.62",
+            Method::PUT,
+            &format!("/default-types/{PROJECT}"),
+            Some(json!({"default_type": {"volume_type": secret}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = member
+        .post("/volumes", json!({"volume": {"size": 1}}))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    assert_eq!(r.json()["volume"]["volume_type"], "secret");
+    let r = member
+        .post(
+            "/volumes",
+            json!({"volume": {"size": 1, "volume_type": "secret"}}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "shared now: {}", r.text());
 }

@@ -6,3 +6,4 @@ pub mod types_extra_specs;
 pub mod types_manage;
 pub mod used_limits;
 pub mod volume_type_access;
+pub mod volume_type_encryption;

@@ -320,6 +320,9 @@ impl ListFilters {
     }
 }
 
+/// The columns of `volume_types` an admin's filter compares exactly.
+const TEXT_COLUMNS: &[&str] = &["id", "name", "qos_specs_id", "description"];
+
 /// The filters a non-admin may use at 3.52 and later (`resource_filters.json`,
 /// `volume_type`).
 const USER_FILTERS: &[&str] = &["is_public", "extra_specs"];
@@ -396,7 +399,9 @@ fn list_filters(
             out.extra_specs = specs;
             continue;
         }
-        match SORT_COLUMNS.iter().find(|c| **c == key) {
+        // Text columns compare as given; a key that is no column (or a timestamp or flag
+        // compared with raw text) matches nothing.
+        match TEXT_COLUMNS.iter().find(|c| **c == key) {
             Some(column) => out.exact.push((column, value)),
             None => return Ok(None),
         }

@@ -125,7 +125,7 @@ pub async fn volume_type_get(
     include_deleted: bool,
 ) -> Result<Option<VolumeTypeRow>, DbError> {
     let q = visible(select(include_deleted), visibility)
-        .push(" AND id = ? ORDER BY deleted, deleted_at DESC")
+        .push(" AND id = ?")
         .bind(id);
     tx.fetch_optional(q)
         .await?
@@ -268,9 +268,8 @@ pub async fn names_by_id(
 ) -> Result<BTreeMap<String, String>, DbError> {
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        // Live rows last, so they win over a deleted row with the same id.
         let q = sql(format!(
-            "SELECT id, name FROM volume_types WHERE id IN ({}) ORDER BY deleted DESC",
+            "SELECT id, name FROM volume_types WHERE id IN ({})",
             placeholders(chunk.len())
         ))
         .bind_all(chunk.iter().cloned());
@@ -684,4 +683,67 @@ pub async fn projects_with_default_type(
     .iter()
     .map(|r| col(r, "project_id"))
     .collect()
+}
+
+/// The live row of `encryption` of a type (`volume_type_encryption_get`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncryptionRow {
+    pub created_at: Option<PrimitiveDateTime>,
+    pub updated_at: Option<PrimitiveDateTime>,
+    pub deleted_at: Option<PrimitiveDateTime>,
+    pub deleted: bool,
+    pub encryption_id: Option<String>,
+    pub cipher: Option<String>,
+    pub key_size: Option<i64>,
+    pub provider: Option<String>,
+    pub control_location: Option<String>,
+    pub volume_type_id: String,
+}
+
+/// `volume_type_encryption_get`.
+pub async fn encryption_get(
+    tx: &mut Transaction<'_>,
+    volume_type_id: &str,
+) -> Result<Option<EncryptionRow>, DbError> {
+    let row = tx
+        .fetch_optional(
+            sql(
+                "SELECT created_at, updated_at, deleted_at, deleted, encryption_id, cipher, \
+                 key_size, provider, control_location, volume_type_id FROM encryption \
+                 WHERE volume_type_id = ? AND deleted = false",
+            )
+            .bind(volume_type_id),
+        )
+        .await?;
+    row.map(|r| {
+        Ok(EncryptionRow {
+            created_at: col(&r, "created_at")?,
+            updated_at: col(&r, "updated_at")?,
+            deleted_at: col(&r, "deleted_at")?,
+            deleted: col::<Option<bool>>(&r, "deleted")?.unwrap_or(false),
+            encryption_id: col(&r, "encryption_id")?,
+            cipher: col(&r, "cipher")?,
+            key_size: col(&r, "key_size")?,
+            provider: col(&r, "provider")?,
+            control_location: col(&r, "control_location")?,
+            volume_type_id: col(&r, "volume_type_id")?,
+        })
+    })
+    .transpose()
+}
+
+/// `volume_type_encryption_delete`: whether there was a live row (kept `updated_at`).
+pub async fn encryption_delete(
+    tx: &mut Transaction<'_>,
+    volume_type_id: &str,
+) -> Result<bool, DbError> {
+    let n = tx
+        .execute(
+            sql("UPDATE encryption SET deleted = true, deleted_at = ? \
+                 WHERE volume_type_id = ? AND deleted = false")
+            .bind(utcnow())
+            .bind(volume_type_id),
+        )
+        .await?;
+    Ok(n > 0)
 }
