@@ -108,6 +108,8 @@ pub enum CinderError {
     },
     #[error("Service {0} could not be found.")]
     ServiceNotFound(String),
+    #[error("Service {service_id} could not be found on host {host}.")]
+    ServiceNotFoundOnHost { service_id: String, host: String },
     #[error("Message {0} could not be found.")]
     MessageNotFound(String),
     #[error("Quota for project {0} could not be found.")]
@@ -219,6 +221,7 @@ impl CinderError {
             E::VolumeTypeExtraSpecsNotFound { .. } => ("VolumeTypeExtraSpecsNotFound", NF, Client),
             E::VolumeTypeAccessNotFound { .. } => ("VolumeTypeAccessNotFound", NF, Client),
             E::ServiceNotFound(_) => ("ServiceNotFound", NF, Client),
+            E::ServiceNotFoundOnHost { .. } => ("ServiceNotFound", NF, Client),
             E::MessageNotFound(_) => ("MessageNotFound", NF, Client),
             E::ProjectQuotaNotFound(_) => ("ProjectQuotaNotFound", NF, Client),
             E::QuotaClassNotFound(_) => ("QuotaClassNotFound", NF, Client),

@@ -10,9 +10,11 @@ pub mod cmd;
 pub mod common;
 pub mod db;
 pub mod exception;
+pub mod message;
 pub mod policies;
 pub mod quota;
 pub mod quota_utils;
+pub mod service;
 pub mod volume;
 
 /// The version every binary reports (`--version`, the Guru Meditation Report).

@@ -2,6 +2,7 @@
 //! registry of `openstack-http`, the versions document and the v3 router.
 
 pub mod contrib;
+pub mod extensions;
 pub mod openstack;
 pub mod schemas;
 pub mod v3;

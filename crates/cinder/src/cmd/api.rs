@@ -32,6 +32,8 @@ pub fn config(prog: &str) -> Result<ConfigOpts, ConfigError> {
     conf.register::<CinderOpts>()?;
     conf.register::<OsapiVolumeOpts>()?;
     crate::quota::register_opts(&mut conf)?;
+    crate::service::register_opts(&mut conf)?;
+    crate::message::api::register_opts(&mut conf)?;
     conf.register::<crate::volume::volume_types::VolumeTypeOpts>()?;
     if let Ok(name) = nix_hostname() {
         conf.set_default("DEFAULT", "host", &name)?;

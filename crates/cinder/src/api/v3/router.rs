@@ -39,6 +39,16 @@ pub fn routes(project_id_regex: &str) -> Result<Mapper<Handler<ApiState>>, regex
     crate::api::contrib::volume_type_encryption::connect(&mut m);
     super::default_types::connect(&mut m);
     super::volumes::connect(&mut m);
+    super::volumes_summary::connect(&mut m);
+    super::volume_metadata::connect(&mut m);
+    crate::api::contrib::volume_actions::connect(&mut m);
+    super::snapshots::connect(&mut m);
+    super::snapshot_metadata::connect(&mut m);
+    crate::api::contrib::snapshot_actions::connect(&mut m);
+    crate::api::contrib::services::connect(&mut m);
+    crate::api::contrib::availability_zones::connect(&mut m);
+    crate::api::extensions::connect(&mut m);
+    super::messages::connect(&mut m);
     Ok(m)
 }
 

@@ -4,7 +4,11 @@
 //! Soft-delete rules of cinder-db.md §2.2 apply: reads see `deleted = false` rows only.
 
 pub mod pagination;
+pub mod messages;
 pub mod quotas;
+pub mod snapshots;
+pub mod services;
+pub mod volume_actions;
 pub mod volume_types;
 pub mod volumes;
 
