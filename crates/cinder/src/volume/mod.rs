@@ -3,6 +3,6 @@
 
 pub mod actions;
 pub mod api;
-pub mod snapshots;
 pub mod metadata;
+pub mod snapshots;
 pub mod volume_types;

@@ -3,11 +3,11 @@
 //! several tables (a volume, its metadata, its quota usage) commits or rolls back as one.
 //! Soft-delete rules of cinder-db.md §2.2 apply: reads see `deleted = false` rows only.
 
-pub mod pagination;
 pub mod messages;
+pub mod pagination;
 pub mod quotas;
-pub mod snapshots;
 pub mod services;
+pub mod snapshots;
 pub mod volume_actions;
 pub mod volume_types;
 pub mod volumes;
