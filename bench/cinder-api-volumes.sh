@@ -29,6 +29,10 @@ quota_volumes = -1
 quota_gigabytes = -1
 CONF
 
+# The cold-start step waits for a 200 on /types, so the database must exist first (setup.sh
+# does the same for upstream).
+target/release/cinder-manage --config-file "$work/cinder.conf" db sync >/dev/null
+
 if [ "${SKIP_UPSTREAM:-0}" != 1 ]; then
   bash "$shared/setup.sh" >/dev/null
   echo "== upstream Python cinder-api =="
