@@ -307,3 +307,36 @@ async fn over_quota_is_413_and_a_failed_create_leaks_nothing() {
     assert_eq!(r.json()["quota_set"]["gigabytes"]["in_use"], 2);
     create(&cloud, json!({"volume": {"size": 3}})).await;
 }
+
+#[tokio::test]
+async fn clients_that_go_away_mid_request_leave_the_database_usable() {
+    let cloud = Cloud::builder().start().await;
+    let r = cloud
+        .put(
+            &format!("/os-quota-sets/{PROJECT}"),
+            json!({"quota_set": {"volumes": -1, "gigabytes": -1}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    for i in 0..5 {
+        create(
+            &cloud,
+            json!({"volume": {"size": 1, "name": format!("v{i}")}}),
+        )
+        .await;
+    }
+    // Give up on many requests at every stage of their processing, as a client that
+    // disconnects does.
+    for i in 0..300u64 {
+        let wait = std::time::Duration::from_micros((i % 60) * 25);
+        let _ = tokio::time::timeout(wait, cloud.get("/volumes/detail")).await;
+        let _ = tokio::time::timeout(wait, cloud.post("/volumes", json!({"volume": {"size": 1}})))
+            .await;
+    }
+    for _ in 0..20 {
+        let r = cloud.get("/volumes/detail").await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let r = cloud.post("/volumes", json!({"volume": {"size": 1}})).await;
+    assert_eq!(r.status, 202, "{}", r.text());
+}

@@ -131,12 +131,24 @@ impl<S: Send + Sync + 'static> Resource<S> {
         }
     }
 
-    /// The tower service of this application.
+    /// The tower service of this application. Each request runs to completion in a task of
+    /// its own: a client that disconnects must not cancel a controller half-way through a
+    /// database transaction (a cancelled `BEGIN` would hand a connection back to the pool
+    /// inside a transaction). eventlet likewise finishes a request whose client went away.
     pub fn into_service(self) -> HttpService {
         let this = Arc::new(self);
         HttpService::new(tower::service_fn(move |req: Request| {
             let this = Arc::clone(&this);
-            async move { Ok::<_, Infallible>(this.call(req).await) }
+            async move {
+                let task = tokio::spawn(async move { this.call(req).await });
+                Ok::<_, Infallible>(match task.await {
+                    Ok(resp) => resp,
+                    Err(e) => {
+                        let err = CinderError::Internal(format!("request task failed: {e}"));
+                        error_response(&err, super::api_version_request::MIN_API_VERSION)
+                    }
+                })
+            }
         }))
     }
 
