@@ -350,3 +350,71 @@ async fn clients_that_go_away_mid_request_leave_the_database_usable() {
     let r = cloud.post("/volumes", json!({"volume": {"size": 1}})).await;
     assert_eq!(r.status, 202, "{}", r.text());
 }
+
+#[tokio::test]
+async fn a_volume_from_a_snapshot_takes_its_size_and_type() {
+    let cloud = Cloud::builder().start().await;
+    let r = cloud
+        .post("/types", json!({"volume_type": {"name": "gold"}}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let src = create(
+        &cloud,
+        json!({"volume": {"size": 3, "volume_type": "gold"}}),
+    )
+    .await;
+    let src_id = src["id"].as_str().expect("id");
+    // As if a volume service had created it.
+    cloud
+        .db
+        .db
+        .execute(
+            openstack_db::sql(
+                "UPDATE volumes SET host = 'node1@file#pool', status = 'available' WHERE id = ?",
+            )
+            .bind(src_id),
+        )
+        .await
+        .expect("place the volume");
+    let r = cloud
+        .post(
+            "/snapshots",
+            json!({"snapshot": {"volume_id": src_id, "name": "s1"}}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text());
+    let snap_id = r.json()["snapshot"]["id"].as_str().expect("id").to_string();
+
+    // Still creating: refused.
+    let r = cloud
+        .post("/volumes", json!({"volume": {"snapshot_id": snap_id}}))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(
+        r.fault_message(),
+        "Invalid snapshot: Originating snapshot status must be one of 'available' values"
+    );
+    let r = cloud
+        .post(
+            &format!("/snapshots/{snap_id}/action"),
+            json!({"os-reset_status": {"status": "available"}}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text());
+
+    let v = create(&cloud, json!({"volume": {"snapshot_id": snap_id}})).await;
+    assert_eq!(v["size"], 3);
+    assert_eq!(v["volume_type"], "gold");
+    assert_eq!(v["snapshot_id"], snap_id.as_str());
+    let r = cloud
+        .post(
+            "/volumes",
+            json!({"volume": {"snapshot_id": snap_id, "size": 2}}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.fault_message(),
+        "Invalid input received: Volume size '2'GB cannot be smaller than the snapshot size 3GB. They must be >= original snapshot size."
+    );
+}

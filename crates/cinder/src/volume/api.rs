@@ -33,6 +33,14 @@ pub struct CreateRequest {
     pub group_id: Option<String>,
 }
 
+/// What a volume created from a snapshot takes from it.
+struct SourceSnapshot {
+    status: String,
+    volume_size: i64,
+    volume_type_id: String,
+    volume_id: String,
+}
+
 /// The policy target of a volume (`target_obj=volume`).
 pub fn target(v: &VolumeRow) -> Target {
     let mut t = Target::new();
@@ -259,34 +267,56 @@ async fn create_in(
         ),
         None => None,
     };
-    if let Some(snap) = &req.snapshot_id {
-        // Snapshots come with the snapshots API; a snapshot id that does not exist is 404.
-        let found = tx
-            .fetch_optional(
-                openstack_db::sql(
-                    "SELECT volume_id FROM snapshots WHERE id = ? AND deleted = false",
-                )
-                .bind(snap.as_str()),
+    // A source snapshot the caller can see: its status, size, type and volume.
+    let snapshot = match &req.snapshot_id {
+        Some(snap) => {
+            let mut q = openstack_db::sql(
+                "SELECT status, volume_size, volume_type_id, volume_id FROM snapshots \
+                 WHERE id = ? AND deleted = false",
             )
-            .await?;
-        if found.is_none() {
-            return Err(CinderError::SnapshotNotFound(snap.clone()));
+            .bind(snap.as_str());
+            if let Some(p) = scope.as_deref() {
+                q = q.push(" AND project_id = ?").bind(p);
+            }
+            let row = tx
+                .fetch_optional(q)
+                .await?
+                .ok_or_else(|| CinderError::SnapshotNotFound(snap.clone()))?;
+            Some(SourceSnapshot {
+                status: row.get::<Option<String>>("status")?.unwrap_or_default(),
+                volume_size: row.get::<Option<i64>>("volume_size")?.unwrap_or(0),
+                volume_type_id: row.get("volume_type_id")?,
+                volume_id: row.get("volume_id")?,
+            })
+        }
+        None => None,
+    };
+    if let Some(snap) = &snapshot {
+        if snap.status != "available" {
+            return Err(CinderError::InvalidSnapshot(
+                "Originating snapshot status must be one of 'available' values".into(),
+            ));
         }
     }
     if let Some(src) = &source_volume {
         let status = src.status.as_deref().unwrap_or("");
         if !matches!(status, "available" | "in-use") {
-            return Err(CinderError::InvalidVolume(format!(
-                "Unable to create a volume from an originating source volume when its status is {status}."
-            )));
+            return Err(CinderError::InvalidVolume(
+                "Originating source volume status must be one of 'available, in-use' values".into(),
+            ));
         }
     }
-    let size = match (req.size, &source_volume) {
-        (Some(s), _) => s,
-        (None, Some(src)) => src.size.unwrap_or(0),
-        (None, None) => {
+    let snapshot_volume = match &snapshot {
+        Some(s) => db::volume_get(tx, &s.volume_id, None).await?,
+        None => None,
+    };
+    let size = match (req.size, &snapshot, &source_volume) {
+        (Some(s), _, _) => s,
+        (None, Some(snap), _) => snap.volume_size,
+        (None, None, Some(src)) => src.size.unwrap_or(0),
+        (None, None, None) => {
             return Err(CinderError::InvalidInput(
-                "Volume size '' must be an integer and greater than 0".into(),
+                "Volume size 'None' must be an integer and greater than 0".into(),
             ))
         }
     };
@@ -294,6 +324,14 @@ async fn create_in(
         return Err(CinderError::InvalidInput(format!(
             "Volume size '{size}' must be an integer and greater than 0"
         )));
+    }
+    if let Some(snap) = &snapshot {
+        if size < snap.volume_size {
+            return Err(CinderError::InvalidInput(format!(
+                "Volume size '{size}'GB cannot be smaller than the snapshot size {}GB. They must be >= original snapshot size.",
+                snap.volume_size
+            )));
+        }
     }
     if let Some(src) = &source_volume {
         if size < src.size.unwrap_or(0) {
@@ -304,11 +342,15 @@ async fn create_in(
         }
     }
     // The type: as asked, else the source's, else the project's or configured default.
-    let vtype: VolumeType = match (&req.volume_type, &source_volume) {
+    let source_type = snapshot
+        .as_ref()
+        .map(|s| s.volume_type_id.clone())
+        .or_else(|| source_volume.as_ref().map(|s| s.volume_type_id.clone()));
+    let vtype: VolumeType = match (&req.volume_type, &source_type) {
         (Some(t), _) => volume_types::get_by_name_or_id(tx, ctx, t).await?,
-        (None, Some(src)) => volume_types::get_by_id(tx, &src.volume_type_id, false)
+        (None, Some(type_id)) => volume_types::get_by_id(tx, type_id, false)
             .await?
-            .ok_or_else(|| CinderError::VolumeTypeNotFound(src.volume_type_id.clone()))?,
+            .ok_or_else(|| CinderError::VolumeTypeNotFound(type_id.clone()))?,
         (None, None) => {
             volume_types::get_default_volume_type(tx, &default_type, Some(&project_id)).await?
         }
@@ -358,8 +400,9 @@ async fn create_in(
         snapshot_id: req.snapshot_id.clone(),
         source_volid: req.source_volid.clone(),
         volume_type_id: vtype.id.clone(),
-        bootable: source_volume
+        bootable: snapshot_volume
             .as_ref()
+            .or(source_volume.as_ref())
             .and_then(|s| s.bootable)
             .unwrap_or(false),
         multiattach: req.multiattach,
