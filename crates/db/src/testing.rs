@@ -3,6 +3,12 @@
 //! (tools/postgres.sh and tools/mariadb.sh print them) — and a database of its own for each
 //! test, dropped afterwards, as openstack-experimental/keystone's integration tests do.
 
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
 use crate::{sql, ConnectionUrl, Database};
 
 /// One backend to run a test on.
@@ -144,4 +150,80 @@ impl Drop for TestDb {
         })
         .join();
     }
+}
+
+/// 127.0.0.1:port → the real server, until `cut`.
+pub struct TcpProxy {
+    pub port: u16,
+    target: String,
+    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: String) -> TcpProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let p = TcpProxy {
+            port,
+            target,
+            tasks: Arc::new(Mutex::new(Vec::new())),
+        };
+        p.serve(listener);
+        p
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let target = self.target.clone();
+        let tasks = self.tasks.clone();
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let target = target.clone();
+                let conn = tokio::spawn(async move {
+                    if let Ok(mut server) = TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                tasks.lock().expect("tasks").push(conn);
+            }
+        });
+        self.tasks.lock().expect("tasks").push(accept);
+    }
+
+    /// Drops every connection and stops listening: the server "is down".
+    pub fn cut(&self) {
+        for t in self.tasks.lock().expect("tasks").drain(..) {
+            t.abort();
+        }
+    }
+
+    /// Listens again on the same port.
+    pub async fn restore(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(l) => return self.serve(l),
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("rebind {}: {e}", self.port),
+            }
+        }
+    }
+}
+
+pub fn via_proxy(url: &str, port: u16) -> String {
+    let mut u = ConnectionUrl::parse(url).expect("url");
+    u.host = Some("127.0.0.1".into());
+    u.port = Some(port);
+    u.to_url_string()
+}
+
+pub fn server_addr(url: &str, default_port: u16) -> String {
+    let u = ConnectionUrl::parse(url).expect("url");
+    format!(
+        "{}:{}",
+        u.host.as_deref().unwrap_or("127.0.0.1"),
+        u.port.unwrap_or(default_port)
+    )
 }

@@ -3,89 +3,10 @@
 //! within seconds (the API answers 503, it does not hang), and once it is back the pool
 //! reconnects by itself. The server is cut off through a TCP proxy the test controls.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use openstack_db::testing::{fresh, server_legs, Leg};
-use openstack_db::{sql, ConnectionUrl, Database, DbError};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-
-/// 127.0.0.1:port → the real server, until `cut`.
-struct Proxy {
-    port: u16,
-    target: String,
-    tasks: Arc<Mutex<Vec<JoinHandle<()>>>>,
-}
-
-impl Proxy {
-    async fn start(target: String) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let p = Proxy {
-            port,
-            target,
-            tasks: Arc::new(Mutex::new(Vec::new())),
-        };
-        p.serve(listener);
-        p
-    }
-
-    fn serve(&self, listener: TcpListener) {
-        let target = self.target.clone();
-        let tasks = self.tasks.clone();
-        let accept = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let target = target.clone();
-                let conn = tokio::spawn(async move {
-                    if let Ok(mut server) = TcpStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
-                });
-                tasks.lock().expect("tasks").push(conn);
-            }
-        });
-        self.tasks.lock().expect("tasks").push(accept);
-    }
-
-    /// Drops every connection and stops listening: the server "is down".
-    fn cut(&self) {
-        for t in self.tasks.lock().expect("tasks").drain(..) {
-            t.abort();
-        }
-    }
-
-    /// Listens again on the same port.
-    async fn restore(&self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            match TcpListener::bind(("127.0.0.1", self.port)).await {
-                Ok(l) => return self.serve(l),
-                Err(e) if Instant::now() < deadline => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => panic!("rebind {}: {e}", self.port),
-            }
-        }
-    }
-}
-
-fn via_proxy(url: &str, port: u16) -> String {
-    let mut u = ConnectionUrl::parse(url).expect("url");
-    u.host = Some("127.0.0.1".into());
-    u.port = Some(port);
-    u.to_url_string()
-}
-
-fn server_addr(url: &str, default_port: u16) -> String {
-    let u = ConnectionUrl::parse(url).expect("url");
-    format!(
-        "{}:{}",
-        u.host.as_deref().unwrap_or("127.0.0.1"),
-        u.port.unwrap_or(default_port)
-    )
-}
+use openstack_db::testing::{fresh, server_addr, server_legs, via_proxy, Leg, TcpProxy as Proxy};
+use openstack_db::{sql, Database, DbError};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_goes_away_gives_disconnected_and_the_pool_reconnects() {

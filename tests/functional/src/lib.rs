@@ -16,7 +16,7 @@
 use std::path::Path;
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
-use openstack_db::testing::{fresh, legs, Leg, TestDb};
+use openstack_db::testing::{fresh, legs, server_addr, via_proxy, Leg, TcpProxy, TestDb};
 use openstack_http::{Body, HttpService};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -109,6 +109,7 @@ pub struct Builder {
     auth: Auth,
     extra: Vec<(String, String)>,
     backend: Option<Leg>,
+    proxied: bool,
 }
 
 /// A running cinder-api stack and its database.
@@ -116,6 +117,9 @@ pub struct Cloud {
     app: HttpService,
     pub auth: Auth,
     pub db: TestDb,
+    /// The TCP proxy between the service and a database server (`Builder::via_proxy`): cut
+    /// it to take the database away.
+    pub proxy: Option<TcpProxy>,
     caller: Caller,
     pub dir: tempfile::TempDir,
 }
@@ -126,6 +130,7 @@ impl Cloud {
             auth: Auth::Noauth,
             extra: Vec::new(),
             backend: None,
+            proxied: false,
         }
     }
 
@@ -290,6 +295,12 @@ impl Builder {
         self.extra.push((key.to_string(), value.to_string()));
         self
     }
+    /// The service reaches a database server through a TCP proxy the test can cut
+    /// (`cloud.proxy`); no effect on SQLite.
+    pub fn via_proxy(mut self) -> Self {
+        self.proxied = true;
+        self
+    }
     /// Runs on this backend instead of the one `CINDER_TEST_BACKEND` names.
     pub fn backend(mut self, leg: Leg) -> Self {
         self.backend = Some(leg);
@@ -320,10 +331,16 @@ impl Builder {
                 ("api_paste_config".into(), paste.display().to_string()),
             ],
         )];
-        groups.push((
-            "database".into(),
-            vec![("connection".into(), db.url.clone())],
-        ));
+        let proxy = match (&leg, self.proxied) {
+            (Leg::Postgres(_), true) => Some(TcpProxy::start(server_addr(&db.url, 5432)).await),
+            (Leg::MySql(_), true) => Some(TcpProxy::start(server_addr(&db.url, 3306)).await),
+            _ => None,
+        };
+        let connection = match &proxy {
+            Some(p) => via_proxy(&db.url, p.port),
+            None => db.url.clone(),
+        };
+        groups.push(("database".into(), vec![("connection".into(), connection)]));
         for (k, v) in &self.extra {
             let (group, key) = match k.split_once('.') {
                 Some((g, k)) => (g.to_string(), k.to_string()),
@@ -349,6 +366,7 @@ impl Builder {
             app,
             auth: self.auth,
             db,
+            proxy,
             caller,
             dir,
         }
