@@ -110,6 +110,7 @@ pub struct Builder {
     extra: Vec<(String, String)>,
     backend: Option<Leg>,
     proxied: bool,
+    policy: Vec<(String, String)>,
 }
 
 /// A running cinder-api stack and its database.
@@ -131,6 +132,7 @@ impl Cloud {
             extra: Vec::new(),
             backend: None,
             proxied: false,
+            policy: Vec::new(),
         }
     }
 
@@ -295,6 +297,11 @@ impl Builder {
         self.extra.push((key.to_string(), value.to_string()));
         self
     }
+    /// A rule of the operator's `policy.yaml` (written beside cinder.conf).
+    pub fn policy(mut self, rule: &str, check: &str) -> Self {
+        self.policy.push((rule.to_string(), check.to_string()));
+        self
+    }
     /// The service reaches a database server through a TCP proxy the test can cut
     /// (`cloud.proxy`); no effect on SQLite.
     pub fn via_proxy(mut self) -> Self {
@@ -350,6 +357,19 @@ impl Builder {
                 Some((_, opts)) => opts.push((key, v.clone())),
                 None => groups.push((group, vec![(key, v.clone())])),
             }
+        }
+        if !self.policy.is_empty() {
+            let yaml: String = self
+                .policy
+                .iter()
+                .map(|(rule, check)| format!("\"{rule}\": \"{check}\"\n"))
+                .collect();
+            let path = dir.path().join("policy.yaml");
+            std::fs::write(&path, yaml).expect("write policy.yaml");
+            groups.push((
+                "oslo_policy".into(),
+                vec![("policy_file".into(), path.display().to_string())],
+            ));
         }
         let mut conf_text = String::new();
         for (g, opts) in &groups {

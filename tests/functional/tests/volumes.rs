@@ -463,3 +463,33 @@ async fn a_database_that_goes_away_gives_503_and_the_api_recovers() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn an_operators_policy_yaml_overrides_the_defaults() {
+    let cloud = Cloud::builder()
+        .identity_auth()
+        .policy("volume:create", "role:admin")
+        .policy("volume:get_all", "")
+        .start()
+        .await;
+    let member = cloud.as_caller(Caller::member(PROJECT));
+    let r = member
+        .post("/volumes", json!({"volume": {"size": 1}}))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(
+        r.fault_message(),
+        "Policy doesn't allow volume:create to be performed."
+    );
+    // An empty rule lets anyone list, even without the reader role.
+    let nobody = cloud.as_caller(Caller::with_roles(PROJECT, &[]));
+    assert_eq!(nobody.get("/volumes").await.status, 200);
+    let admin = cloud.as_caller(Caller::admin());
+    assert_eq!(
+        admin
+            .post("/volumes", json!({"volume": {"size": 1}}))
+            .await
+            .status,
+        202
+    );
+}
