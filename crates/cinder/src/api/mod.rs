@@ -1,6 +1,7 @@
 //! The Block Storage API (`cinder/api/`): the paste apps cinder adds to the standard
 //! registry of `openstack-http`, the versions document and the v3 router.
 
+pub mod common;
 pub mod contrib;
 pub mod extensions;
 pub mod openstack;

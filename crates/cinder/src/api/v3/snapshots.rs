@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::state::ApiState;
 use super::views::snapshots::{detail as detail_view, summary};
+use crate::api::common::{multidict, next_query, python_int, sort_keys_with_defaults};
 use crate::api::openstack::api_version_request::ApiVersion;
 use crate::api::openstack::router::Mapper;
 use crate::api::openstack::wsgi::{ApiRequest, ApiResponse, ApiResult, Handler};
@@ -88,28 +89,6 @@ struct ListParams {
     limit: i64,
     /// A filter no row can match (upstream returns an empty list without querying).
     impossible: bool,
-}
-
-/// webob's `MultiDict` as the controller sees it: one entry per key, the last value winning.
-fn multidict(query: &[(String, String)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (k, val) in query {
-        match out.iter_mut().find(|(key, _)| key == k) {
-            Some(entry) => entry.1 = val.clone(),
-            None => out.push((k.clone(), val.clone())),
-        }
-    }
-    out
-}
-
-/// Python's `int(str)`.
-fn python_int(raw: &str) -> Option<i64> {
-    let t = raw.trim();
-    let digits = t.trim_start_matches(['+', '-']);
-    if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
-        return None;
-    }
-    t.replace('_', "").parse().ok()
 }
 
 /// `strutils.bool_from_string(strict=True)`; `None` for anything else.
@@ -343,30 +322,7 @@ fn sort_keys(
             }
         })
         .collect();
-    let default_dir = dirs.first().map_or("asc", String::as_str);
-    let mut out: Vec<SortKey> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| SortKey {
-            column: k.clone(),
-            descending: dirs.get(i).map_or(default_dir, String::as_str) == "desc",
-        })
-        .collect();
-    for key in ["created_at", "id"] {
-        if !keys.iter().any(|k| k == key) {
-            out.push(SortKey {
-                column: key.into(),
-                descending: default_dir == "desc",
-            });
-        }
-    }
-    if out
-        .iter()
-        .any(|k| !FILTER_COLUMNS.contains(&k.column.as_str()))
-    {
-        return Err(CinderError::InvalidInput("Invalid sort key".into()));
-    }
-    Ok(out)
+    sort_keys_with_defaults(&keys, dirs, &FILTER_COLUMNS)
 }
 
 async fn list(state: Arc<ApiState>, req: ApiRequest, detailed: bool) -> ApiResult {
@@ -426,26 +382,7 @@ async fn list(state: Arc<ApiState>, req: ApiRequest, detailed: bool) -> ApiResul
 /// The `next` link: the request URL with `marker` set to the last item.
 fn next_link(req: &ApiRequest, last_id: &str) -> String {
     let base = req.url.split('?').next().unwrap_or(&req.url);
-    let mut params: Vec<String> = multidict(&req.query)
-        .iter()
-        .filter(|(k, _)| k != "marker")
-        .map(|(k, val)| format!("{}={}", encode(k), encode(val)))
-        .collect();
-    params.push(format!("marker={}", encode(last_id)));
-    format!("{base}?{}", params.join("&"))
-}
-
-/// `urllib.parse.urlencode` of one component (`quote_plus`).
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    format!("{base}?{}", next_query(&multidict(&req.query), last_id))
 }
 
 async fn index(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {

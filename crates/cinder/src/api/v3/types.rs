@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::state::ApiState;
 use super::views::types::{self as view, CollectionLinks, TypeViewPolicy};
+use crate::api::common::{multidict, python_int, sort_keys_with_defaults};
 use crate::api::openstack::api_version_request::ApiVersion;
 use crate::api::openstack::router::Mapper;
 use crate::api::openstack::wsgi::{ApiRequest, ApiResponse, ApiResult, Handler};
@@ -242,29 +243,6 @@ impl ListQuery {
     }
 }
 
-/// webob's `MultiDict` as the controller sees it: one entry per key, at its first position,
-/// holding the last value given.
-fn multidict(query: &[(String, String)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for (k, v) in query {
-        match out.iter_mut().find(|(key, _)| key == k) {
-            Some(entry) => entry.1 = v.clone(),
-            None => out.push((k.clone(), v.clone())),
-        }
-    }
-    out
-}
-
-/// Python's `int(str)`: surrounding whitespace, a sign and `_` between digits are allowed.
-fn python_int(raw: &str) -> Option<i64> {
-    let t = raw.trim();
-    let digits = t.trim_start_matches(['+', '-']);
-    if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
-        return None;
-    }
-    t.replace('_', "").parse().ok()
-}
-
 /// `process_sort_params` + `paginate_query`'s key check: the keys asked for, then
 /// `created_at` and `id` in the first direction.
 fn sort_keys(keys: &[String], dirs: &[String]) -> Result<Vec<SortKey>, CinderError> {
@@ -273,30 +251,7 @@ fn sort_keys(keys: &[String], dirs: &[String]) -> Result<Vec<SortKey>, CinderErr
             "Unknown sort direction, must be 'desc' or 'asc'.".into(),
         ));
     }
-    let default_dir = dirs.first().map_or("asc", String::as_str);
-    let mut out: Vec<SortKey> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| SortKey {
-            column: k.clone(),
-            descending: dirs.get(i).map_or(default_dir, String::as_str) == "desc",
-        })
-        .collect();
-    for key in ["created_at", "id"] {
-        if !keys.iter().any(|k| k == key) {
-            out.push(SortKey {
-                column: key.into(),
-                descending: default_dir == "desc",
-            });
-        }
-    }
-    if out
-        .iter()
-        .any(|k| !SORT_COLUMNS.contains(&k.column.as_str()))
-    {
-        return Err(CinderError::InvalidInput("Invalid sort key".into()));
-    }
-    Ok(out)
+    sort_keys_with_defaults(keys, dirs, SORT_COLUMNS)
 }
 
 /// The filters of a list, owned (the transaction closure may run more than once).

@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::state::ApiState;
 use super::views::volumes::{detail as detail_view, summary, ViewContext, VolumeExtras};
+use crate::api::common::next_query;
 use crate::api::openstack::api_version_request::ApiVersion;
 use crate::api::openstack::router::Mapper;
 use crate::api::openstack::wsgi::{ApiRequest, ApiResponse, ApiResult, Handler};
@@ -341,25 +342,7 @@ async fn list(state: Arc<ApiState>, req: ApiRequest, detailed: bool) -> ApiResul
 /// The `next` link: the request URL with `marker` set to the last item.
 fn next_link(req: &ApiRequest, last_id: &str) -> String {
     let base = req.url.split('?').next().unwrap_or(&req.url);
-    let mut params: Vec<String> = req
-        .query
-        .iter()
-        .filter(|(k, _)| k != "marker")
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
-    params.push(format!("marker={}", encode(last_id)));
-    format!("{base}?{}", params.join("&"))
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    format!("{base}?{}", next_query(&req.query, last_id))
 }
 
 async fn index(state: Arc<ApiState>, req: ApiRequest) -> ApiResult {

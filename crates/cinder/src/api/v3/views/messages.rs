@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::volumes::{isotime, links, ViewContext};
+use crate::api::common::next_query;
 use crate::api::openstack::wsgi::ApiRequest;
 use crate::db::api::messages::MessageRow;
 use crate::message::message_field::{event_message_text, translate_action, translate_detail};
@@ -79,27 +80,8 @@ pub fn index(
 fn next_link(ctx: &ViewContext<'_>, req: &ApiRequest, last: &str) -> String {
     let base = ctx.base_url.trim_end_matches('/');
     let project = ctx.project_id.map(|p| format!("/{p}")).unwrap_or_default();
-    let mut params: Vec<String> = req
-        .query
-        .iter()
-        .filter(|(k, _)| k != "marker")
-        .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
-        .collect();
-    params.push(format!("marker={}", quote_plus(last)));
-    format!("{base}{project}/messages?{}", params.join("&"))
-}
-
-/// `urllib.parse.quote_plus`.
-fn quote_plus(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    let params = next_query(&req.query, last);
+    format!("{base}{project}/messages?{}", params)
 }
 
 #[cfg(test)]

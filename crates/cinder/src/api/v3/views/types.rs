@@ -5,6 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::common::next_query;
 use crate::api::openstack::wsgi::ApiRequest;
 use crate::policies::type_extra_specs::USER_VISIBLE_EXTRA_SPECS;
 use crate::volume::volume_types::VolumeType;
@@ -142,17 +143,11 @@ fn next_link(
         .map(|p| format!("/{p}"))
         .unwrap_or_default();
     // webob's `params["marker"] = …` drops every earlier marker and appends the new one.
-    let mut params: Vec<String> = req
-        .query
-        .iter()
-        .filter(|(k, _)| k != "marker")
-        .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
-        .collect();
-    params.push(format!("marker={}", quote_plus(last)));
+    let params = next_query(&req.query, last);
     format!(
         "{}{project}/{collection}?{}",
         prefix.trim_end_matches('/'),
-        params.join("&")
+        params
     )
 }
 
@@ -181,19 +176,6 @@ fn with_public_endpoint(url: &str, public_endpoint: Option<&str>) -> String {
         .to_string()
 }
 
-/// `urllib.parse.quote_plus`.
-fn quote_plus(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn opt(s: &Option<String>) -> Value {
     s.clone().map_or(Value::Null, Value::String)
 }
@@ -203,6 +185,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::api::common::quote_plus;
 
     fn vt() -> VolumeType {
         VolumeType {
